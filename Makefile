@@ -1,0 +1,99 @@
+# Parcours — the front door. `make run` for the demo, `make test` for the suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export DJANGO_SETTINGS_MODULE ?= parcours.settings.dev
+
+.PHONY: help run install install-dev migrate demo demo-if-empty serve worker test test-pg test-sqlite \
+        quality fix postgres messages browser bench clean
+
+help:
+	@echo "make run     install, migrate, load the demo once, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test    install test dependencies and run the whole suite (PostgreSQL, then SQLite)"
+	@echo "make demo    reset the embedded database and reload the demo data"
+	@echo "make serve   serve the site and the background worker"
+	@echo "make fix     format and fix lint"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check "uv==0.13.9"
+
+$(VENV)/.installed: requirements/base.txt | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements/dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed messages
+
+install-dev: $(VENV)/.installed-dev messages
+
+# Compiled translations are build output: made from the .po files on install.
+messages:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	@cd parcours && ../$(BIN)/python ../manage.py compilemessages --verbosity 0
+
+migrate: install
+	$(BIN)/python manage.py migrate --verbosity 0
+
+demo-if-empty: migrate
+	$(BIN)/python manage.py load_demo --if-empty
+
+demo: migrate
+	$(BIN)/python manage.py load_demo --reset
+
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py print_demo_logins --port $(PORT)
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py run_worker & \
+	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+run: demo-if-empty serve
+
+worker: install
+	$(BIN)/python manage.py run_worker
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
+
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: install-dev postgres browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(PG_URL) $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=parcours.settings.prod SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM ALLOWED_HOSTS=parcours.example.org \
+	  DATABASE_URL=$(PG_URL) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(MAKE) --no-print-directory test-pg test-sqlite
+
+test-pg:
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --create-db
+
+test-sqlite:
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n 2 --create-db -m sqlite
+
+bench: install-dev postgres
+	DJANGO_SETTINGS_MODULE=parcours.settings.bench DATABASE_URL=$(PG_URL) $(BIN)/python bench/run.py
+
+quality: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint parcours/templates templates --lint
+
+fix: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* staticfiles

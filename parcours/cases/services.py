@@ -1,0 +1,493 @@
+"""Writes on cases: one entry point per transition of the life cycle.
+
+Each function runs in one transaction, locks the case row, checks the transition
+against ``lifecycle.RULES`` and who is acting, records a CaseEvent, and queues the
+citizen's notification for after the commit. Nothing else changes ``Case.state``.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.catalog import form_definition
+from parcours.catalog.enums import ImplicitDecision
+from parcours.catalog.models import Procedure
+from parcours.organisations.selectors import agent_for
+from parcours.people.models import Person
+
+from . import clock
+from .enums import CaseChannel, CaseState, DecisionOutcome, EventKind, Transition
+from .errors import CaseError, NotAllowed
+from .lifecycle import Actor, TransitionRule, rule_for
+from .models import Case, CaseEvent, Decision, Receipt, ReferenceCounter
+
+REASON_MAX_LENGTH = 10_000
+
+
+# ---------------------------------------------------------------------------
+# Drafts
+
+
+def case_create_draft(
+    *,
+    person: Person,
+    procedure: Procedure,
+    by,
+    channel: str = CaseChannel.ONLINE,
+    form_data: dict | None = None,
+    situation: str = "",
+) -> Case:
+    """Start a request for a person. The draft is saved as is; it is checked on submission."""
+    if not procedure.is_published:
+        raise CaseError(_("Cette démarche n'est pas ouverte aux demandes."), field="procedure")
+    if person.organisation_id != procedure.organisation_id:
+        raise CaseError(
+            _("Cette démarche relève d'une autre administration que ce dossier d'usager."),
+            field="person",
+        )
+    if channel not in CaseChannel.values:
+        raise CaseError(
+            _("Canal de dépôt inconnu : %(channel)s.") % {"channel": channel}, field="channel"
+        )
+    version = procedure.current_version
+    if version is None:
+        raise CaseError(_("Cette démarche n'a pas encore de formulaire publié."), field="procedure")
+    _ensure_citizen_side(person=person, by=by)
+    return Case.objects.create(
+        organisation_id=procedure.organisation_id,
+        procedure=procedure,
+        procedure_version=version,
+        person=person,
+        unit=procedure.handling_unit,
+        channel=channel,
+        form_data=form_data or {},
+        situation=situation,
+        created_by=by,
+    )
+
+
+def case_update_draft(*, case: Case, by, form_data: dict, situation: str | None = None) -> Case:
+    """Save what the person typed so far, even incomplete."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.state != CaseState.DRAFT:
+            raise CaseError(_("Ce dossier est déjà envoyé : il ne peut plus être modifié ainsi."))
+        _ensure_citizen_side(person=case.person, by=by)
+        if not isinstance(form_data, dict):
+            raise CaseError(
+                _("Les réponses au formulaire doivent être un objet."), field="form_data"
+            )
+        case.form_data = {**case.form_data, **form_data}
+        if situation is not None:
+            case.situation = situation
+        case.save(update_fields=["form_data", "situation", "updated_at"])
+    return case
+
+
+# ---------------------------------------------------------------------------
+# Transitions
+
+
+def case_submit(*, case: Case, by, now: datetime.datetime | None = None) -> Case:
+    """Send the request: check the answers, give it a reference, start the legal clock
+    and issue the receipt (CRPA L112-3)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _lock(case)
+        rule = _check(case, Transition.SUBMIT, by=by)
+        definition = case.procedure_version.form_definition
+        try:
+            case.form_data = form_definition.clean_answers(definition, case.form_data)
+        except ValidationError as error:
+            raise CaseError(
+                _("Le formulaire n'est pas complet : corrigez les champs signalés."),
+                errors=error.message_dict,
+            ) from None
+        if case.procedure.is_geolocated and (case.latitude is None or case.longitude is None):
+            raise CaseError(_("Indiquez l'endroit concerné sur la carte."), field="location")
+        procedure = case.procedure
+        received_on = timezone.localdate(now)
+        case.reference = next_reference(
+            organisation_id=case.organisation_id, prefix=procedure.code, year=received_on.year
+        )
+        case.submitted_at = now
+        case.received_on = received_on
+        case.implicit_decision = procedure.implicit_decision
+        case.decision_due_on = (
+            None
+            if procedure.implicit_decision == ImplicitDecision.NONE
+            else clock.decision_due_on(
+                received_on,
+                delay=procedure.decision_delay,
+                unit=procedure.decision_delay_unit,
+                subdivision=case.unit.holiday_subdivision,
+            )
+        )
+        _apply(case, rule, by=by)
+        receipt = issue_receipt(case, now=now)
+    _after_commit_render_receipt(receipt)
+    return case
+
+
+def case_start_review(*, case: Case, by) -> Case:
+    with transaction.atomic():
+        case = _lock(case)
+        rule = _check(case, Transition.START_REVIEW, by=by)
+        if case.referent_id is None:
+            case.referent = agent_for(by)
+        _apply(case, rule, by=by)
+    return case
+
+
+def case_request_information(
+    *, case: Case, by, reason: str, due_on: datetime.date, today: datetime.date | None = None
+) -> Case:
+    """Ask the citizen for missing pieces or information by a date (CRPA L114-5).
+
+    The legal clock is suspended until the review resumes, except for the grant of a
+    right, where a missing piece does not stop the review (L114-5-1).
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        case = _lock(case)
+        rule = _check(case, Transition.REQUEST_INFORMATION, by=by, reason=reason)
+        if not isinstance(due_on, datetime.date):
+            raise CaseError(_("Indiquez une date limite de réponse."), field="due_on")
+        if due_on <= today:
+            raise CaseError(
+                _("La date limite de réponse doit être postérieure à aujourd'hui."), field="due_on"
+            )
+        case.citizen_due_on = clock.citizen_deadline(due_on, case.unit.holiday_subdivision)
+        suspends = not case.procedure.grants_a_right and case.decision_due_on is not None
+        if suspends:
+            case.clock_suspended_on = today
+        if case.referent_id is None:
+            case.referent = agent_for(by)
+        _apply(
+            case,
+            rule,
+            by=by,
+            reason=reason,
+            data={"due_on": case.citizen_due_on.isoformat(), "clock_suspended": suspends},
+        )
+    return case
+
+
+def case_resume_review(
+    *, case: Case, by, reason: str = "", today: datetime.date | None = None
+) -> Case:
+    """The citizen answered (or the agent resumes): the clock starts again where it stopped."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        case = _lock(case)
+        rule = _check(case, Transition.RESUME_REVIEW, by=by, reason=reason)
+        data = {}
+        if case.clock_suspended_on is not None:
+            case.decision_due_on, days = clock.resumed_due_on(
+                case.decision_due_on, suspended_on=case.clock_suspended_on, resumed_on=today
+            )
+            case.suspended_days += days
+            case.clock_suspended_on = None
+            data = {"suspended_days": days, "decision_due_on": case.decision_due_on.isoformat()}
+        case.citizen_due_on = None
+        _apply(case, rule, by=by, reason=reason, data=data)
+    return case
+
+
+def case_accept(*, case: Case, by, reasons: str = "", today: datetime.date | None = None) -> Case:
+    return _decide(
+        case, Transition.ACCEPT, DecisionOutcome.ACCEPTED, by=by, reasons=reasons, today=today
+    )
+
+
+def case_reject(*, case: Case, by, reasons: str, today: datetime.date | None = None) -> Case:
+    """Refuse the request. Reasons are mandatory for an unfavourable decision (CRPA L211-2)."""
+    return _decide(
+        case, Transition.REJECT, DecisionOutcome.REJECTED, by=by, reasons=reasons, today=today
+    )
+
+
+def case_close_without_action(
+    *, case: Case, by, reason: str, today: datetime.date | None = None
+) -> Case:
+    return _decide(
+        case,
+        Transition.CLOSE_WITHOUT_ACTION,
+        DecisionOutcome.CLOSED_WITHOUT_ACTION,
+        by=by,
+        reasons=reason,
+        today=today,
+    )
+
+
+def case_withdraw(*, case: Case, by, reason: str = "") -> Case:
+    """The citizen withdraws their request; possible at any time before a decision."""
+    with transaction.atomic():
+        case = _lock(case)
+        rule = _check(case, Transition.WITHDRAW, by=by, reason=reason)
+        case.clock_suspended_on = None
+        case.citizen_due_on = None
+        _apply(case, rule, by=by, reason=reason)
+    return case
+
+
+def case_apply_implicit_decision(*, case: Case, today: datetime.date | None = None) -> Case:
+    """Record the decision born of silence once its date has passed (CRPA L231-1, L231-4)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        case = _lock(case)
+        if case.implicit_decision == ImplicitDecision.ACCEPTANCE:
+            transition, outcome = Transition.IMPLICIT_ACCEPTANCE, DecisionOutcome.ACCEPTED
+        elif case.implicit_decision == ImplicitDecision.REJECTION:
+            transition, outcome = Transition.IMPLICIT_REJECTION, DecisionOutcome.REJECTED
+        else:
+            raise CaseError(_("Cette démarche ne donne pas lieu à une décision implicite."))
+        rule = _check(case, transition, by=None)
+        if not clock.is_implicit_decision_due(case.decision_due_on, today):
+            raise CaseError(
+                _("Le délai de décision court jusqu'au %(date)s inclus.")
+                % {"date": case.decision_due_on.strftime("%d/%m/%Y")}
+            )
+        born_on = case.decision_due_on
+        Decision.objects.create(
+            organisation_id=case.organisation_id,
+            case=case,
+            outcome=outcome,
+            is_implicit=True,
+            decided_on=born_on,
+            appeal_deadline=clock.appeal_deadline(born_on, case.unit.holiday_subdivision),
+        )
+        case.decided_at = timezone.now()
+        _apply(case, rule, by=None, data={"born_on": born_on.isoformat()})
+    return case
+
+
+def case_reopen(*, case: Case, by, reason: str, today: datetime.date | None = None) -> Case:
+    """Reopen a decided case on appeal. Silence on an administrative appeal is a rejection
+    (CRPA L231-4), so the new clock ends in an implicit rejection."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        case = _lock(case)
+        rule = _check(case, Transition.REOPEN, by=by, reason=reason)
+        case.is_appeal = True
+        case.decided_at = None
+        case.implicit_decision = ImplicitDecision.REJECTION
+        case.decision_due_on = clock.decision_due_on(
+            today, delay=clock.APPEAL_DELAY_MONTHS, unit="months"
+        )
+        case.clock_suspended_on = None
+        _apply(
+            case,
+            rule,
+            by=by,
+            reason=reason,
+            data={"decision_due_on": case.decision_due_on.isoformat()},
+        )
+    return case
+
+
+def apply_due_implicit_decisions(*, today: datetime.date | None = None, limit: int = 500) -> int:
+    """Apply every implicit decision that is due. Idempotent: safe to run again or in parallel.
+
+    Returns how many decisions were recorded.
+    """
+    today = today or timezone.localdate()
+    applied = 0
+    due = (
+        Case.objects.filter(
+            state__in=[CaseState.SUBMITTED, CaseState.IN_REVIEW],
+            implicit_decision__in=[ImplicitDecision.ACCEPTANCE, ImplicitDecision.REJECTION],
+            decision_due_on__lt=today,
+        )
+        .order_by("decision_due_on", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in list(due):
+        with transaction.atomic():
+            # Another worker may hold this case: skip it, it will be done there.
+            case = Case.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if case is None or case.state not in (CaseState.SUBMITTED, CaseState.IN_REVIEW):
+                continue
+            case_apply_implicit_decision(case=case, today=today)
+            applied += 1
+    return applied
+
+
+# ---------------------------------------------------------------------------
+# Receipt and references
+
+
+def issue_receipt(case: Case, *, now: datetime.datetime) -> Receipt:
+    """Freeze the mentions of the receipt (CRPA R112-5) as they are today."""
+    unit, organisation = case.unit, case.unit.organisation
+    referent = case.referent
+    return Receipt.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        issued_at=now,
+        received_on=case.received_on,
+        decision_due_on=case.decision_due_on,
+        implicit_decision=case.implicit_decision,
+        procedure_title=case.procedure.title,
+        person_name=case.person.full_name,
+        service_name=f"{unit.name} — {organisation.name}",
+        service_address=unit.postal_address,
+        service_email=unit.email,
+        service_phone=unit.phone,
+        referent_name=referent.display_name if referent else "",
+        referent_title=referent.title if referent else "",
+        appeal_court=organisation.administrative_court,
+        appeal_court_address=organisation.administrative_court_address,
+        legal_basis=case.procedure.legal_basis,
+    )
+
+
+def next_reference(*, organisation_id: int, prefix: str, year: int) -> str:
+    """The next case reference, such as 2026-SCO-000123. Safe under concurrency."""
+    with transaction.atomic():
+        lookup = {"organisation_id": organisation_id, "year": year, "prefix": prefix}
+        counter = ReferenceCounter.objects.select_for_update().filter(**lookup).first()
+        if counter is None:
+            try:
+                with transaction.atomic():
+                    counter = ReferenceCounter.objects.create(**lookup)
+            except IntegrityError:
+                counter = ReferenceCounter.objects.select_for_update().get(**lookup)
+        counter.last_value += 1
+        counter.save(update_fields=["last_value"])
+    return format_reference(year=year, prefix=prefix, number=counter.last_value)
+
+
+def format_reference(*, year: int, prefix: str, number: int) -> str:
+    return f"{year}-{prefix}-{number:06d}"
+
+
+# ---------------------------------------------------------------------------
+# Internals
+
+
+def _lock(case: Case) -> Case:
+    if case.pk is None:
+        raise CaseError(_("Ce dossier n'est pas enregistré."))
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related(
+            "procedure", "procedure_version", "unit__organisation", "person", "referent__user"
+        )
+        .get(pk=case.pk)
+    )
+
+
+def _check(case: Case, transition: Transition, *, by, reason: str = "") -> TransitionRule:
+    rule = rule_for(transition, case.state)
+    _ensure_actor(case, rule.actor, by)
+    if not isinstance(reason, str):
+        raise CaseError(_("Le motif doit être un texte."), field="reason")
+    if rule.reason_required and not reason.strip():
+        raise CaseError(_("Un motif est obligatoire pour cette étape."), field="reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise CaseError(
+            _("Le motif ne doit pas dépasser %(limit)s caractères.") % {"limit": REASON_MAX_LENGTH},
+            field="reason",
+        )
+    return rule
+
+
+def _ensure_actor(case: Case, actor: Actor, by) -> None:
+    if actor == Actor.SYSTEM:
+        if by is not None:
+            raise NotAllowed(_("Cette étape n'est franchie que par l'écoulement du délai légal."))
+        return
+    if by is None or not getattr(by, "is_authenticated", False):
+        raise NotAllowed()
+    if actor == Actor.CITIZEN:
+        _ensure_citizen_side(person=case.person, by=by)
+        return
+    if not _is_unit_agent(case, by):
+        raise NotAllowed(_("Seul un agent du service instructeur peut franchir cette étape."))
+
+
+def _ensure_citizen_side(*, person: Person, by) -> None:
+    """The person themself, or an agent of their administration acting for them
+    (at the counter, on the phone)."""
+    if by is None or not getattr(by, "is_authenticated", False):
+        raise NotAllowed()
+    if person.user_id == by.pk or by.is_superuser:
+        return
+    agent = agent_for(by)
+    if agent is None or agent.organisation_id != person.organisation_id:
+        raise NotAllowed()
+
+
+def _is_unit_agent(case: Case, by) -> bool:
+    if by.is_superuser:
+        return True
+    agent = agent_for(by)
+    return agent is not None and agent.units.filter(pk=case.unit_id).exists()
+
+
+def _apply(
+    case: Case, rule: TransitionRule, *, by, reason: str = "", data: dict | None = None
+) -> CaseEvent:
+    from_state = case.state
+    case.state = rule.target
+    case.save()
+    event = CaseEvent.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        kind=EventKind.TRANSITION,
+        transition=rule.name,
+        from_state=from_state,
+        to_state=rule.target,
+        actor=by,
+        reason=reason.strip(),
+        visible_to_citizen=True,
+        data=data or {},
+    )
+    from parcours.notifications.services import notify_case_event
+
+    notify_case_event(event)
+    return event
+
+
+def _decide(
+    case: Case,
+    transition: Transition,
+    outcome: str,
+    *,
+    by,
+    reasons: str,
+    today: datetime.date | None,
+) -> Case:
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        case = _lock(case)
+        rule = _check(case, transition, by=by, reason=reasons)
+        agent = agent_for(by)
+        Decision.objects.create(
+            organisation_id=case.organisation_id,
+            case=case,
+            outcome=outcome,
+            reasons=reasons.strip(),
+            signed_by=agent,
+            signer_name=agent.display_name if agent else by.get_full_name(),
+            signer_title=agent.title if agent else "",
+            decided_on=today,
+            appeal_deadline=clock.appeal_deadline(today, case.unit.holiday_subdivision),
+        )
+        case.decided_at = timezone.now()
+        case.clock_suspended_on = None
+        case.citizen_due_on = None
+        if case.referent_id is None and agent is not None:
+            case.referent = agent
+        _apply(case, rule, by=by, reason=reasons)
+    return case
+
+
+def _after_commit_render_receipt(receipt: Receipt) -> None:
+    from .tasks import render_receipt_pdf
+
+    transaction.on_commit(lambda: render_receipt_pdf.enqueue(receipt_id=receipt.pk))

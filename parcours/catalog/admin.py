@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import Commitment, Procedure, ProcedureVersion
+
+
+class ProcedureVersionInline(admin.StackedInline):
+    model = ProcedureVersion
+    fields = ["number", "form_definition", "required_documents", "published_at"]
+    extra = 0
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    fields = ["kind", "target", "target_unit", "wording"]
+    extra = 0
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "code",
+        "organisation",
+        "handling_unit",
+        "implicit_decision",
+        "is_published",
+    ]
+    list_filter = ["organisation", "theme", "implicit_decision", "is_published"]
+    search_fields = ["title", "code", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ProcedureVersionInline, CommitmentInline]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            instance.organisation_id = form.instance.organisation_id
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["wording", "organisation", "procedure", "kind", "target", "target_unit"]
+    list_filter = ["organisation", "kind"]

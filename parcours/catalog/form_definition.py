@@ -1,0 +1,235 @@
+"""Procedure forms as data: the definition's schema and the validation of answers.
+
+A form definition is a JSON object stored on each ProcedureVersion::
+
+    {"fields": [
+        {"name": "child_given_name", "label": "Prénom de l'enfant", "type": "text",
+         "required": true, "max_length": 100, "help": "Comme sur le livret de famille"},
+        {"name": "school", "label": "École souhaitée", "type": "choice",
+         "choices": [{"value": "jaures", "label": "École Jean-Jaurès"}]},
+        {"name": "canteen_days", "label": "Jours de cantine", "type": "multiple_choice",
+         "choices": [...], "show_if": {"field": "canteen", "equals": true}}
+    ]}
+
+Conditional fields (``show_if``) are only validated, and only kept, when their
+condition holds. Every message says what is wrong and how to fix it.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from .enums import FieldType
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+PHONE_RE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
+CHOICE_TYPES = {FieldType.CHOICE, FieldType.MULTIPLE_CHOICE}
+
+
+def validate_definition(definition) -> None:
+    """Raise ValidationError listing every problem in a form definition."""
+    errors = []
+    if not isinstance(definition, dict) or not isinstance(definition.get("fields"), list):
+        raise ValidationError(_("La définition du formulaire doit contenir une liste « fields »."))
+    seen = set()
+    for position, field in enumerate(definition["fields"], start=1):
+        where = _("Champ n° %(n)s") % {"n": position}
+        if not isinstance(field, dict):
+            errors.append(_("%(where)s : doit être un objet.") % {"where": where})
+            continue
+        name = field.get("name")
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            errors.append(
+                _(
+                    "%(where)s : le nom « %(name)s » doit commencer par une lettre minuscule "
+                    "et ne contenir que des minuscules, chiffres et « _ »."
+                )
+                % {"where": where, "name": name}
+            )
+        elif name in seen:
+            errors.append(_("%(where)s : le nom « %(name)s » est déjà utilisé.") % locals())
+        else:
+            seen.add(name)
+            where = f"{where} « {name} »"
+        if not field.get("label"):
+            errors.append(_("%(where)s : un libellé est obligatoire.") % {"where": where})
+        if field.get("type") not in FieldType.values:
+            errors.append(
+                _("%(where)s : type inconnu « %(type)s » (types possibles : %(types)s).")
+                % {"where": where, "type": field.get("type"), "types": ", ".join(FieldType.values)}
+            )
+        elif field["type"] in CHOICE_TYPES:
+            choices = field.get("choices")
+            if not choices or not all(
+                isinstance(c, dict) and c.get("value") not in (None, "") and c.get("label")
+                for c in choices
+            ):
+                errors.append(
+                    _("%(where)s : une liste de choix avec « value » et « label » est obligatoire.")
+                    % {"where": where}
+                )
+        condition = field.get("show_if")
+        if condition is not None and (
+            not isinstance(condition, dict)
+            or condition.get("field") not in seen - {name}
+            or "equals" not in condition
+        ):
+            errors.append(
+                _(
+                    "%(where)s : la condition d'affichage doit viser un champ placé avant "
+                    "lui et indiquer la valeur attendue (« equals »)."
+                )
+                % {"where": where}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def visible_fields(definition: dict, answers: dict) -> list[dict]:
+    """The fields shown for these answers: conditional fields only when their condition holds."""
+    shown = []
+    for field in definition.get("fields", []):
+        condition = field.get("show_if")
+        if condition and answers.get(condition["field"]) != condition["equals"]:
+            continue
+        shown.append(field)
+    return shown
+
+
+def clean_answers(definition: dict, answers: dict) -> dict:
+    """Validate answers against a definition; return them normalised for JSON storage.
+
+    Raises ValidationError with a dict of field name -> messages.
+    """
+    if not isinstance(answers, dict):
+        raise ValidationError(_("Les réponses au formulaire doivent être un objet."))
+    cleaned, errors = {}, {}
+    for field in visible_fields(definition, answers):
+        name = field["name"]
+        value = answers.get(name)
+        if _is_empty(value):
+            if field.get("required"):
+                errors[name] = [_("« %(label)s » est obligatoire.") % {"label": field["label"]}]
+            continue
+        try:
+            cleaned[name] = _clean_value(field, value)
+        except ValidationError as error:
+            errors[name] = error.messages
+    unknown = set(answers) - {f["name"] for f in definition.get("fields", [])}
+    if unknown:
+        errors["__all__"] = [
+            _("Champs inconnus dans ce formulaire : %(names)s.")
+            % {"names": ", ".join(sorted(unknown))}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _is_empty(value) -> bool:
+    return value is None or value == "" or value == [] or value is False
+
+
+def _clean_value(field: dict, value):
+    kind, label = field["type"], field["label"]
+    if kind in (FieldType.TEXT, FieldType.TEXTAREA, FieldType.ADDRESS):
+        text = str(value).strip()
+        limit = field.get("max_length", 200 if kind == FieldType.TEXT else 5000)
+        if len(text) > limit:
+            raise ValidationError(
+                _("« %(label)s » ne doit pas dépasser %(limit)s caractères (%(count)s saisis).")
+                % {"label": label, "limit": limit, "count": len(text)}
+            )
+        return text
+    if kind == FieldType.EMAIL:
+        try:
+            validate_email(str(value).strip())
+        except ValidationError:
+            raise ValidationError(
+                _("« %(label)s » : saisissez une adresse de la forme nom@domaine.fr.")
+                % {"label": label}
+            ) from None
+        return str(value).strip().lower()
+    if kind == FieldType.PHONE:
+        if not PHONE_RE.match(str(value).strip()):
+            raise ValidationError(
+                _("« %(label)s » : saisissez un numéro de téléphone, par exemple 01 23 45 67 89.")
+                % {"label": label}
+            )
+        return str(value).strip()
+    if kind == FieldType.DATE:
+        try:
+            return datetime.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise ValidationError(
+                _("« %(label)s » : saisissez une date valide, par exemple 2026-03-14.")
+                % {"label": label}
+            ) from None
+    if kind == FieldType.INTEGER:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValidationError(
+                _("« %(label)s » : saisissez un nombre entier, sans lettres ni virgule.")
+                % {"label": label}
+            ) from None
+        _check_bounds(field, number)
+        return number
+    if kind == FieldType.DECIMAL:
+        try:
+            number = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
+        except InvalidOperation:
+            raise ValidationError(
+                _("« %(label)s » : saisissez un nombre, par exemple 1250,50.") % {"label": label}
+            ) from None
+        _check_bounds(field, number)
+        return str(number)
+    if kind == FieldType.BOOLEAN:
+        if value in (True, "true", "on", "1", 1):
+            return True
+        raise ValidationError(_("« %(label)s » : cochez ou décochez la case.") % {"label": label})
+    if kind == FieldType.CHOICE:
+        allowed = [c["value"] for c in field["choices"]]
+        if value not in allowed:
+            raise ValidationError(
+                _("« %(label)s » : choisissez une des options proposées.") % {"label": label}
+            )
+        return value
+    if kind == FieldType.MULTIPLE_CHOICE:
+        allowed = [c["value"] for c in field["choices"]]
+        values = value if isinstance(value, list) else [value]
+        if any(v not in allowed for v in values):
+            raise ValidationError(
+                _("« %(label)s » : choisissez parmi les options proposées.") % {"label": label}
+            )
+        return [v for v in allowed if v in values]
+    if kind == FieldType.LOCATION:
+        try:
+            lat, lng = float(value["lat"]), float(value["lng"])
+        except (TypeError, KeyError, ValueError):
+            raise ValidationError(
+                _("« %(label)s » : indiquez une position (latitude et longitude).")
+                % {"label": label}
+            ) from None
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise ValidationError(
+                _("« %(label)s » : cette position n'existe pas sur la carte.") % {"label": label}
+            )
+        return {"lat": lat, "lng": lng}
+    raise ValidationError(_("Type de champ inconnu : %(type)s.") % {"type": kind})
+
+
+def _check_bounds(field: dict, number) -> None:
+    low, high = field.get("min"), field.get("max")
+    if low is not None and number < low:
+        raise ValidationError(
+            _("« %(label)s » doit être au moins %(min)s.") % {"label": field["label"], "min": low}
+        )
+    if high is not None and number > high:
+        raise ValidationError(
+            _("« %(label)s » doit être au plus %(max)s.") % {"label": field["label"], "max": high}
+        )

@@ -1,0 +1,179 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parcours.organisations.models import Organisation, Unit
+
+from . import form_definition
+from .enums import CommitmentKind, DelayUnit, ImplicitDecision, Theme
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Procedure(models.Model):
+    """A kind of request (démarche): what it is for, who may apply, its rule and deadline."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="procedures"
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Trois lettres majuscules, par exemple SCO."))],
+        help_text=_("Trois lettres qui figurent dans le numéro des dossiers (2026-SCO-000123)."),
+    )
+    slug = models.SlugField(_("identifiant"), unique=True)
+    title = models.CharField(_("intitulé"), max_length=200)
+    summary = models.CharField(_("en une phrase"), max_length=300)
+    description = models.TextField(_("à quoi sert cette démarche"))
+    who_can_apply = models.TextField(_("qui peut la faire"))
+    what_happens_next = models.TextField(_("ce qui se passe ensuite"), blank=True)
+    theme = models.CharField(_("thème"), max_length=32, choices=Theme.choices)
+    handling_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("service instructeur"),
+    )
+    legal_basis = models.TextField(_("base légale"))
+    decision_delay = models.PositiveSmallIntegerField(
+        _("délai de décision"), default=2, validators=[MinValueValidator(1)]
+    )
+    decision_delay_unit = models.CharField(
+        _("unité du délai"), max_length=16, choices=DelayUnit.choices, default=DelayUnit.MONTHS
+    )
+    implicit_decision = models.CharField(
+        _("effet du silence"),
+        max_length=16,
+        choices=ImplicitDecision.choices,
+        default=ImplicitDecision.ACCEPTANCE,
+        help_text=_(
+            "Le silence vaut acceptation par principe (CRPA L231-1) ; rejet pour les "
+            "exceptions de l'article L231-4 et des décrets."
+        ),
+    )
+    grants_a_right = models.BooleanField(
+        _("attribution d'un droit"),
+        default=False,
+        help_text=_("Si vrai, une pièce manquante n'interrompt pas l'instruction (CRPA L114-5-1)."),
+    )
+    is_geolocated = models.BooleanField(_("signalement géolocalisé"), default=False)
+    is_published = models.BooleanField(_("publiée"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("démarche")
+        verbose_name_plural = _("démarches")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if (
+            self.handling_unit_id
+            and self.organisation_id
+            and self.handling_unit.organisation_id != self.organisation_id
+        ):
+            raise ValidationError(
+                {
+                    "handling_unit": _(
+                        "Le service instructeur doit relever de la même administration."
+                    )
+                }
+            )
+
+    @property
+    def current_version(self) -> "ProcedureVersion | None":
+        return self.versions.filter(published_at__isnull=False).order_by("-number").first()
+
+    def get_delay_display(self) -> str:
+        return f"{self.decision_delay} {self.get_decision_delay_unit_display()}"
+
+
+class ProcedureVersion(models.Model):
+    """A frozen version of a procedure's form and required documents.
+
+    A case points at the version it was filed under, so a later change to the form
+    never changes what a citizen answered.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    form_definition = models.JSONField(_("formulaire"), default=dict)
+    required_documents = models.JSONField(
+        _("pièces justificatives"),
+        default=list,
+        help_text=_('Liste d\'objets {"code", "label", "help", "required"}.'),
+    )
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version de démarche")
+        verbose_name_plural = _("versions de démarche")
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.procedure} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.organisation_id is None:
+            self.organisation_id = self.procedure.organisation_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        try:
+            form_definition.validate_definition(self.form_definition)
+        except ValidationError as error:
+            errors["form_definition"] = error.messages
+        documents = self.required_documents
+        if not isinstance(documents, list) or not all(
+            isinstance(d, dict) and d.get("code") and d.get("label") for d in documents
+        ):
+            errors["required_documents"] = [_("Chaque pièce doit avoir un code et un libellé.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class Commitment(models.Model):
+    """A published service promise, e.g. « Nous répondons à vos messages sous 5 jours ouvrés »."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="commitments"
+    )
+    procedure = models.ForeignKey(
+        Procedure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        help_text=_("Vide : l'engagement vaut pour toutes les démarches de l'administration."),
+    )
+    kind = models.CharField(_("objet"), max_length=32, choices=CommitmentKind.choices)
+    target = models.PositiveSmallIntegerField(_("délai promis"), validators=[MinValueValidator(1)])
+    target_unit = models.CharField(
+        _("unité"), max_length=16, choices=DelayUnit.choices, default=DelayUnit.WORKING_DAYS
+    )
+    wording = models.CharField(_("formulation publiée"), max_length=300)
+
+    class Meta:
+        verbose_name = _("engagement de service")
+        verbose_name_plural = _("engagements de service")
+        ordering = ["organisation", "procedure", "kind"]
+
+    def __str__(self):
+        return self.wording

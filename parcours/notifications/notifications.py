@@ -1,0 +1,74 @@
+"""Notifications are classes: who receives them, which templates, and whether to send."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from parcours.cases.enums import CITIZEN_LABELS
+from parcours.cases.models import CaseEvent
+
+
+class EmailNotification:
+    template_name: str  # templates notifications/email/<name>_{subject.txt,body.txt,body.html}
+
+    def recipients(self) -> list[str]:
+        raise NotImplementedError
+
+    def language(self) -> str:
+        return settings.LANGUAGE_CODE
+
+    def context(self) -> dict:
+        return {}
+
+    def should_send(self) -> bool:
+        return bool(self.recipients())
+
+    def build(self) -> EmailMultiAlternatives:
+        base = f"notifications/email/{self.template_name}"
+        with translation.override(self.language()):
+            context = {"site_name": settings.PARCOURS_SITE_NAME, **self.context()}
+            subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+            text = render_to_string(f"{base}_body.txt", context)
+            html = render_to_string(f"{base}_body.html", context)
+        message = EmailMultiAlternatives(subject, text, to=self.recipients())
+        message.attach_alternative(html, "text/html")
+        return message
+
+    def send(self) -> bool:
+        if not self.should_send():
+            return False
+        self.build().send()
+        return True
+
+
+class CaseEventNotification(EmailNotification):
+    """Something happened on a case that the citizen should know about."""
+
+    template_name = "case_event"
+
+    def __init__(self, event: CaseEvent):
+        self.event = event
+        self.case = event.case
+        self.person = event.case.person
+
+    def recipients(self) -> list[str]:
+        return [self.person.email] if self.person.email else []
+
+    def language(self) -> str:
+        return self.person.preferred_language or settings.LANGUAGE_CODE
+
+    def should_send(self) -> bool:
+        # A citizen who acted themself online does not need an email for their own draft.
+        return self.event.visible_to_citizen and super().should_send()
+
+    def context(self) -> dict:
+        return {
+            "event": self.event,
+            "case": self.case,
+            "person": self.person,
+            "status": CITIZEN_LABELS[self.event.to_state] if self.event.to_state else "",
+            "unit": self.case.unit,
+            "referent": self.case.referent,
+            "decision": self.case.decisions.first(),
+        }

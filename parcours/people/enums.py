@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Particulier")
+    REPRESENTATIVE = "representative", _("Représentant d'une personne morale")
+
+
+class Channel(models.TextChoices):
+    """How a person reaches us, or prefers to be reached."""
+
+    ONLINE = "online", _("En ligne")
+    EMAIL = "email", _("Courriel")
+    PHONE = "phone", _("Téléphone")
+    COUNTER = "counter", _("Guichet")
+    POST = "post", _("Courrier postal")
+    SMS = "sms", _("SMS")
+    HELPER = "helper", _("Par un aidant")
+
+
+PREFERRED_CHANNELS = [Channel.EMAIL, Channel.SMS, Channel.POST, Channel.PHONE]
+
+
+class AccessibilityNeed(models.TextChoices):
+    LARGE_PRINT = "large_print", _("Documents en gros caractères")
+    EASY_READ = "easy_read", _("Français facile à lire et à comprendre (FALC)")
+    SIGN_LANGUAGE = "sign_language", _("Langue des signes française (LSF)")
+    SCREEN_READER = "screen_reader", _("Lecteur d'écran")
+    HEARING = "hearing", _("Malentendant : préférer l'écrit")
+    MOBILITY = "mobility", _("Accès de plain-pied au guichet")
+    ASSISTANCE = "assistance", _("Besoin d'être accompagné dans les démarches en ligne")
+
+
+class Language(models.TextChoices):
+    FR = "fr", _("Français")
+    EN = "en", _("Anglais")

@@ -1,0 +1,115 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parcours.organisations.models import Organisation
+
+from .enums import PREFERRED_CHANNELS, AccessibilityNeed, Channel, Language, PersonKind
+
+
+class Person(models.Model):
+    """A citizen (usager) as known by one organisation: one record across every channel.
+
+    Each administration keeps its own record of the people it serves; a signed-in
+    user is linked to the records of every administration they deal with.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("compte"),
+    )
+    kind = models.CharField(
+        _("type"), max_length=16, choices=PersonKind.choices, default=PersonKind.INDIVIDUAL
+    )
+    given_name = models.CharField(_("prénom(s)"), max_length=150)
+    family_name = models.CharField(_("nom de naissance"), max_length=150)
+    usual_name = models.CharField(_("nom d'usage"), max_length=150, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_place = models.CharField(_("lieu de naissance"), max_length=150, blank=True)
+    identity_certified = models.BooleanField(
+        _("identité certifiée"),
+        default=False,
+        help_text=_("Vrai quand l'identité vient d'un fournisseur d'identité (FranceConnect)."),
+    )
+    legal_entity_name = models.CharField(
+        _("personne morale représentée"), max_length=200, blank=True
+    )
+    legal_entity_siret = models.CharField(
+        _("SIRET de la personne morale"), max_length=14, blank=True
+    )
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    street = models.CharField(_("adresse"), max_length=200, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=100, blank=True)
+    preferred_channel = models.CharField(
+        _("moyen de contact préféré"),
+        max_length=16,
+        choices=[(c.value, c.label) for c in PREFERRED_CHANNELS],
+        default=Channel.EMAIL,
+    )
+    preferred_language = models.CharField(
+        _("langue préférée"), max_length=8, choices=Language.choices, default=Language.FR
+    )
+    accessibility_needs = models.JSONField(
+        _("besoins d'accessibilité"),
+        default=list,
+        blank=True,
+        help_text=_("Valeurs parmi : %(values)s") % {"values": ", ".join(AccessibilityNeed.values)},
+    )
+    accessibility_note = models.TextField(_("précisions sur l'accessibilité"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("usager")
+        verbose_name_plural = _("usagers")
+        ordering = ["family_name", "given_name"]
+        indexes = [models.Index(fields=["organisation", "family_name", "given_name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(user__isnull=False),
+                name="person_one_record_per_user_and_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        family = self.usual_name or self.family_name
+        return f"{self.given_name} {family}".strip()
+
+    @property
+    def postal_address(self) -> str:
+        return f"{self.street}\n{self.postcode} {self.city}".strip()
+
+    def clean(self):
+        unknown = set(self.accessibility_needs or []) - set(AccessibilityNeed.values)
+        if unknown:
+            raise ValidationError(
+                {
+                    "accessibility_needs": _("Besoin d'accessibilité inconnu : %(values)s")
+                    % {"values": ", ".join(sorted(unknown))}
+                }
+            )
+        if self.kind == PersonKind.REPRESENTATIVE and not self.legal_entity_name:
+            raise ValidationError(
+                {"legal_entity_name": _("Indiquez la personne morale que vous représentez.")}
+            )
+        if not (self.email or self.phone or self.street):
+            raise ValidationError(
+                _("Indiquez au moins un moyen de vous joindre : courriel, téléphone ou adresse.")
+            )
+
+    def get_accessibility_needs_display(self) -> list[str]:
+        labels = dict(AccessibilityNeed.choices)
+        return [labels[need] for need in self.accessibility_needs if need in labels]

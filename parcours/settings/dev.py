@@ -1,0 +1,12 @@
+"""Local development and the demo (`make run`): the embedded SQLite database."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-8f1c2e7a9b")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+PARCOURS_SCHEDULER_TICK = env.int("PARCOURS_SCHEDULER_TICK", default=15)

@@ -1,0 +1,92 @@
+"""The fixed cast: two citizens, two agents of two units, a manager, a helper, a superuser.
+
+Every view test that shows someone's data also tries someone else's.
+"""
+
+import pytest
+
+from parcours.organisations.enums import AgentRole
+
+from .factories import (
+    AgentFactory,
+    CaseFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ProcedureFactory,
+    UnitFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _french_and_tmp_storage(settings):
+    settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Ville de Bellerive", slug="bellerive")
+
+
+@pytest.fixture
+def unit_1(organisation):
+    return UnitFactory(organisation=organisation, name="Service Éducation", slug="education")
+
+
+@pytest.fixture
+def unit_2(organisation):
+    return UnitFactory(organisation=organisation, name="Service Voirie", slug="voirie")
+
+
+@pytest.fixture
+def agent_1(unit_1):
+    return AgentFactory(
+        unit=unit_1,
+        user__email="agent1@bellerive.example.org",
+        user__first_name="Claire",
+        user__last_name="Martin",
+    )
+
+
+@pytest.fixture
+def agent_2(unit_2):
+    return AgentFactory(unit=unit_2, user__email="agent2@bellerive.example.org")
+
+
+@pytest.fixture
+def manager(unit_1):
+    return AgentFactory(unit=unit_1, role=AgentRole.UNIT_MANAGER, title="Responsable")
+
+
+@pytest.fixture
+def helper(unit_1):
+    return AgentFactory(unit=unit_1, role=AgentRole.HELPER, title="Aidant numérique")
+
+
+@pytest.fixture
+def citizen_a(organisation):
+    return PersonFactory(
+        organisation=organisation,
+        user__email="alice@example.org",
+        given_name="Alice",
+        family_name="Durand",
+    )
+
+
+@pytest.fixture
+def citizen_b(organisation):
+    return PersonFactory(
+        organisation=organisation,
+        user__email="bruno@example.org",
+        given_name="Bruno",
+        family_name="Petit",
+    )
+
+
+@pytest.fixture
+def procedure(unit_1):
+    return ProcedureFactory(handling_unit=unit_1, code="SCO", title="Inscription scolaire")
+
+
+@pytest.fixture
+def draft(procedure, citizen_a):
+    return CaseFactory(procedure=procedure, person=citizen_a)
