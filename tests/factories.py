@@ -63,30 +63,32 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
 
 class AgentFactory(factory.django.DjangoModelFactory):
+    """``AgentFactory(unit=u)`` makes an agent of unit ``u`` (and of its organisation)."""
+
     class Meta:
         model = Agent
         skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
-    organisation = factory.SelfAttribute("unit.organisation")
+    organisation = factory.SubFactory(OrganisationFactory)
     role = AgentRole.AGENT
     title = "Instructeur"
 
     class Params:
-        unit = factory.SubFactory(UnitFactory)
         manager = factory.Trait(role=AgentRole.UNIT_MANAGER, title="Responsable de service")
+
+    @classmethod
+    def create(cls, **kwargs):
+        unit = kwargs.pop("unit", None)
+        if unit is not None:
+            kwargs.setdefault("organisation", unit.organisation)
+            kwargs.setdefault("units", [unit])
+        return super().create(**kwargs)
 
     @factory.post_generation
     def units(self, create, extracted, **kwargs):
         if create:
-            self.units.set(extracted or [self.unit])  # type: ignore[attr-defined]
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        unit = kwargs.pop("unit", None)
-        agent = super()._create(model_class, *args, **kwargs)
-        agent.unit = unit
-        return agent
+            self.units.set(extracted or [UnitFactory(organisation=self.organisation)])
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -6,4 +6,10 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("contact/", views.contact, name="contact"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("dossiers/", views.cases, name="cases"),
+    path("dossiers/<str:reference>/", views.case_detail, name="case"),
+    path("dossiers/<str:reference>/accuse-de-reception/", views.receipt, name="receipt"),
+    path("dossiers/<str:reference>/accuse-de-reception.pdf", views.receipt_pdf, name="receipt_pdf"),
 ]

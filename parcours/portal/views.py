@@ -1,5 +1,90 @@
-from django.shortcuts import render
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+
+from parcours.cases import selectors as case_selectors
+from parcours.cases.enums import ProgressStep
+from parcours.cases.models import Receipt
+from parcours.cases.receipts import receipt_context, render_receipt_pdf_bytes
+from parcours.catalog.models import Procedure
+from parcours.organisations.models import Unit
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    procedures = (
+        Procedure.objects.published()
+        .select_related("organisation", "handling_unit")
+        .prefetch_related("commitments")
+        .order_by("theme", "title")
+    )
+    themes = [
+        (items[0].get_theme_display(), items)
+        for _, group in groupby(procedures, key=lambda p: p.theme)
+        for items in [list(group)]
+    ]
+    return render(request, "portal/home.html", {"themes": themes})
+
+
+def contact(request):
+    units = (
+        Unit.objects.filter(is_active=True)
+        .select_related("organisation")
+        .prefetch_related("opening_hours")
+        .order_by("organisation__name", "name")
+    )
+    return render(request, "portal/contact.html", {"units": units})
+
+
+def accessibility(request):
+    return render(request, "portal/accessibility.html")
+
+
+@login_required
+def cases(request):
+    return render(
+        request, "portal/cases.html", {"cases": case_selectors.cases_of_citizen(request.user)}
+    )
+
+
+@login_required
+def case_detail(request, reference):
+    case = get_object_or_404(case_selectors.case_for_reference(request.user, reference))
+    return render(
+        request,
+        "portal/case_detail.html",
+        {
+            "case": case,
+            "steps": ProgressStep.choices,
+            "decision": case.decisions.all()[0] if case.decisions.all() else None,
+            "receipt": Receipt.objects.filter(case=case).first(),
+        },
+    )
+
+
+@login_required
+def receipt(request, reference):
+    case = get_object_or_404(case_selectors.case_for_reference(request.user, reference))
+    receipt = get_object_or_404(Receipt.objects.select_related("case"), case=case)
+    return render(request, "cases/receipt_page.html", receipt_context(receipt))
+
+
+@never_cache
+@login_required
+def receipt_pdf(request, reference):
+    """The stored PDF if the worker made it, otherwise rendered now (and not stored here:
+    the worker's task is the one writer)."""
+    case = get_object_or_404(case_selectors.case_for_reference(request.user, reference))
+    receipt = get_object_or_404(Receipt.objects.select_related("case__person"), case=case)
+    if receipt.pdf:
+        with receipt.pdf.open("rb") as stored:
+            content = stored.read()
+    else:
+        content = render_receipt_pdf_bytes(receipt)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="accuse-de-reception-{receipt.case.reference}.pdf"'
+    )
+    return response

@@ -1,0 +1,35 @@
+"""Reads on cases, with access rules built in."""
+
+from django.db.models import Prefetch, QuerySet
+
+from .enums import CaseState
+from .models import Case, CaseEvent
+
+
+def cases_of_citizen(user) -> QuerySet[Case]:
+    """The cases a signed-in person filed, drafts included, newest first."""
+    return (
+        Case.objects.visible_to(user)
+        .filter(person__user=user)
+        .with_list_data()
+        .order_by("-created_at")
+    )
+
+
+def case_for_reference(user, reference: str) -> QuerySet[Case]:
+    """A submitted case by its reference, among those the user may see."""
+    return (
+        Case.objects.visible_to(user)
+        .exclude(state=CaseState.DRAFT)
+        .filter(reference=reference)
+        .with_list_data()
+        .select_related("unit__organisation")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.filter(visible_to_citizen=True).select_related("actor"),
+                to_attr="citizen_events",
+            ),
+            "decisions",
+        )
+    )

@@ -1,0 +1,77 @@
+"""The theme layer.
+
+Page templates are written once and take their CSS classes from ``ui``; each theme
+maps those component names to its own classes. The State design system (DSFR) is
+reserved to State bodies; the neutral theme carries the organisation's own name,
+logo and colours.
+"""
+
+DSFR = {
+    "container": "fr-container fr-my-4w",
+    "button": "fr-btn",
+    "button_secondary": "fr-btn fr-btn--secondary",
+    "button_tertiary": "fr-btn fr-btn--tertiary",
+    "buttons": "fr-btns-group fr-btns-group--inline-md",
+    "link": "fr-link",
+    "callout": "fr-callout",
+    "callout_title": "fr-callout__title",
+    "alert_info": "fr-alert fr-alert--info",
+    "alert_success": "fr-alert fr-alert--success",
+    "alert_warning": "fr-alert fr-alert--warning",
+    "alert_error": "fr-alert fr-alert--error",
+    "table": "fr-table",
+    "badge": "fr-badge",
+    "badge_info": "fr-badge fr-badge--info",
+    "badge_success": "fr-badge fr-badge--success",
+    "badge_error": "fr-badge fr-badge--error",
+    "badge_warning": "fr-badge fr-badge--warning",
+    "card": "fr-card fr-card--no-arrow fr-p-3w",
+    "grid": "fr-grid-row fr-grid-row--gutters",
+    "col_half": "fr-col-12 fr-col-md-6",
+    "col_third": "fr-col-12 fr-col-md-4",
+    "field": "fr-input-group",
+    "field_error": "fr-input-group fr-input-group--error",
+    "input": "fr-input",
+    "label": "fr-label",
+    "hint": "fr-hint-text",
+    "error_text": "fr-error-text",
+    "lead": "fr-text--lead",
+    "small": "fr-text--sm",
+    "summary_list": "pc-summary",
+}
+
+NEUTRAL = {
+    "container": "pc-container",
+    "button": "pc-btn",
+    "button_secondary": "pc-btn pc-btn--secondary",
+    "button_tertiary": "pc-btn pc-btn--tertiary",
+    "buttons": "pc-btns",
+    "link": "pc-link",
+    "callout": "pc-callout",
+    "callout_title": "pc-callout__title",
+    "alert_info": "pc-alert pc-alert--info",
+    "alert_success": "pc-alert pc-alert--success",
+    "alert_warning": "pc-alert pc-alert--warning",
+    "alert_error": "pc-alert pc-alert--error",
+    "table": "pc-table",
+    "badge": "pc-badge",
+    "badge_info": "pc-badge pc-badge--info",
+    "badge_success": "pc-badge pc-badge--success",
+    "badge_error": "pc-badge pc-badge--error",
+    "badge_warning": "pc-badge pc-badge--warning",
+    "card": "pc-card",
+    "grid": "pc-grid",
+    "col_half": "pc-col-half",
+    "col_third": "pc-col-third",
+    "field": "pc-field",
+    "field_error": "pc-field pc-field--error",
+    "input": "pc-input",
+    "label": "pc-label",
+    "hint": "pc-hint",
+    "error_text": "pc-error-text",
+    "lead": "pc-lead",
+    "small": "pc-small",
+    "summary_list": "pc-summary",
+}
+
+THEMES = {"dsfr": DSFR, "neutral": NEUTRAL}
