@@ -143,7 +143,7 @@ def test_the_worker_stores_the_receipt_pdf_after_submission(
 
 @pytest.mark.sqlite
 @pytest.mark.parametrize(
-    "language,expected", [("fr", "Parler à une personne"), ("en", "Talk to a person")]
+    ("language", "expected"), [("fr", "Parler à une personne"), ("en", "Talk to a person")]
 )
 def test_the_home_page_speaks_french_first_and_english_on_request(
     client, procedure, language, expected
@@ -155,7 +155,7 @@ def test_the_home_page_speaks_french_first_and_english_on_request(
     assert procedure.title in response.content.decode()
 
 
-@pytest.mark.parametrize("theme,marker", [("dsfr", "fr-header"), ("neutral", "pc-header")])
+@pytest.mark.parametrize(("theme", "marker"), [("dsfr", "fr-header"), ("neutral", "pc-header")])
 def test_both_themes_render_the_same_pages(client, settings, procedure, theme, marker):
     settings.PARCOURS_THEME = theme
 
