@@ -73,7 +73,7 @@ test: install-dev postgres browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(PG_URL) $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=parcours.settings.prod SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM ALLOWED_HOSTS=parcours.example.org \
+	DJANGO_SETTINGS_MODULE=parcours.settings.prod SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=parcours.example.org \
 	  DATABASE_URL=$(PG_URL) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(MAKE) --no-print-directory test-pg test-sqlite
 
