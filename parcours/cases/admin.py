@@ -1,0 +1,59 @@
+"""Cases are read-only in the admin: every change goes through the life-cycle services,
+which record who did what and why. The admin is for looking, not for editing."""
+
+from django.contrib import admin
+
+from .models import Case, CaseEvent, Decision, Receipt
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    fields = ["created_at", "kind", "transition", "from_state", "to_state", "actor", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = [
+        "reference",
+        "procedure",
+        "person",
+        "unit",
+        "state",
+        "channel",
+        "decision_due_on",
+    ]
+    list_filter = ["organisation", "state", "channel", "procedure"]
+    search_fields = ["reference", "person__family_name", "person__email"]
+    list_select_related = ["procedure", "person", "unit"]
+    date_hierarchy = "created_at"
+    inlines = [CaseEventInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["case", "outcome", "is_implicit", "decided_on", "signer_name"]
+    list_filter = ["outcome", "is_implicit"]
+    list_select_related = ["case"]
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdmin):
+    list_display = ["case", "received_on", "decision_due_on", "implicit_decision"]
+    list_select_related = ["case"]
