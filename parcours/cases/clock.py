@@ -27,6 +27,8 @@ APPEAL_DELAY_MONTHS = 2  # CJA R421-1
 def add_delay(
     start: datetime.date, *, amount: int, unit: str, subdivision: str = ""
 ) -> datetime.date:
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise TypeError(f"A delay is a whole number, not {amount!r}.")
     if amount < 0:
         raise ValueError("A delay cannot be negative.")
     if unit == DelayUnit.MONTHS:

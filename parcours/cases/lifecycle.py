@@ -61,7 +61,9 @@ RULES: dict[Transition, TransitionRule] = {
             Actor.AGENT,
             reason_required=True,
         ),
-        TransitionRule(Transition.WITHDRAW, UNDECIDED | {S.DRAFT}, S.WITHDRAWN, Actor.CITIZEN),
+        # A draft is not a request yet: there is nothing to withdraw (and a withdrawn case
+        # must carry a reference, see Case.Meta.constraints).
+        TransitionRule(Transition.WITHDRAW, UNDECIDED, S.WITHDRAWN, Actor.CITIZEN),
         TransitionRule(
             Transition.IMPLICIT_ACCEPTANCE, UNDER_REVIEW, S.IMPLICIT_ACCEPTANCE, Actor.SYSTEM
         ),

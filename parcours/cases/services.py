@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from parcours.catalog import form_definition
 from parcours.catalog.enums import ImplicitDecision
 from parcours.catalog.models import Procedure
+from parcours.organisations.enums import AgentRole
 from parcours.organisations.selectors import agent_for
 from parcours.people.models import Person
 
@@ -102,9 +103,14 @@ def case_submit(*, case: Case, by, now: datetime.datetime | None = None) -> Case
         try:
             case.form_data = form_definition.clean_answers(definition, case.form_data)
         except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                field, errors = None, error.message_dict
+            else:  # the answers are not even an object
+                field, errors = "form_data", {"form_data": error.messages}
             raise CaseError(
                 _("Le formulaire n'est pas complet : corrigez les champs signalés."),
-                errors=error.message_dict,
+                field=field,
+                errors=errors,
             ) from None
         if case.procedure.is_geolocated and (case.latitude is None or case.longitude is None):
             raise CaseError(_("Indiquez l'endroit concerné sur la carte."), field="location")
@@ -154,7 +160,7 @@ def case_request_information(
     with transaction.atomic():
         case = _lock(case)
         rule = _check(case, Transition.REQUEST_INFORMATION, by=by, reason=reason)
-        if not isinstance(due_on, datetime.date):
+        if not isinstance(due_on, datetime.date) or isinstance(due_on, datetime.datetime):
             raise CaseError(_("Indiquez une date limite de réponse."), field="due_on")
         if due_on <= today:
             raise CaseError(
@@ -239,9 +245,11 @@ def case_apply_implicit_decision(*, case: Case, today: datetime.date | None = No
     today = today or timezone.localdate()
     with transaction.atomic():
         case = _lock(case)
-        if case.implicit_decision == ImplicitDecision.ACCEPTANCE:
+        # A draft has no rule of its own yet: it takes its procedure's on submission.
+        rule_of_silence = case.implicit_decision or case.procedure.implicit_decision
+        if rule_of_silence == ImplicitDecision.ACCEPTANCE:
             transition, outcome = Transition.IMPLICIT_ACCEPTANCE, DecisionOutcome.ACCEPTED
-        elif case.implicit_decision == ImplicitDecision.REJECTION:
+        elif rule_of_silence == ImplicitDecision.REJECTION:
             transition, outcome = Transition.IMPLICIT_REJECTION, DecisionOutcome.REJECTED
         else:
             raise CaseError(_("Cette démarche ne donne pas lieu à une décision implicite."))
@@ -423,10 +431,16 @@ def _ensure_citizen_side(*, person: Person, by) -> None:
 
 
 def _is_unit_agent(case: Case, by) -> bool:
+    """An agent of the handling unit. A helper (aidant) acts for citizens, never for the
+    administration, so they may not review or decide a case."""
     if by.is_superuser:
         return True
     agent = agent_for(by)
-    return agent is not None and agent.units.filter(pk=case.unit_id).exists()
+    return (
+        agent is not None
+        and agent.role != AgentRole.HELPER
+        and agent.units.filter(pk=case.unit_id).exists()
+    )
 
 
 def _apply(

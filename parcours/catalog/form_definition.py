@@ -75,6 +75,7 @@ def validate_definition(definition) -> None:
         condition = field.get("show_if")
         if condition is not None and (
             not isinstance(condition, dict)
+            or not isinstance(condition.get("field"), str)
             or condition.get("field") not in seen - {name}
             or "equals" not in condition
         ):
@@ -90,14 +91,29 @@ def validate_definition(definition) -> None:
 
 
 def visible_fields(definition: dict, answers: dict) -> list[dict]:
-    """The fields shown for these answers: conditional fields only when their condition holds."""
-    shown = []
+    """The fields shown for these answers: conditional fields only when their condition holds.
+
+    A condition compares the expected value with the answer as it will be stored (a box
+    ticked in an HTML form, "on", is ``true``; an unticked box is ``false``), and a field
+    that depends on a hidden field is hidden too.
+    """
+    shown, values = [], {}
     for field in definition.get("fields", []):
         condition = field.get("show_if")
-        if condition and answers.get(condition["field"]) != condition["equals"]:
+        if condition and values.get(condition["field"]) != condition["equals"]:
             continue
         shown.append(field)
+        values[field["name"]] = _value_for_conditions(field, answers.get(field["name"]))
     return shown
+
+
+def _value_for_conditions(field: dict, value):
+    if _is_empty(value):
+        return False if field["type"] == FieldType.BOOLEAN else None
+    try:
+        return _clean_value(field, value)
+    except ValidationError:
+        return None
 
 
 def clean_answers(definition: dict, answers: dict) -> dict:
@@ -183,9 +199,11 @@ def _clean_value(field: dict, value):
         try:
             number = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
         except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
             raise ValidationError(
                 _("« %(label)s » : saisissez un nombre, par exemple 1250,50.") % {"label": label}
-            ) from None
+            )
         _check_bounds(field, number)
         return str(number)
     if kind == FieldType.BOOLEAN:

@@ -34,6 +34,9 @@ def next_working_day(day: datetime.date, subdivision: str = "") -> datetime.date
 
 def add_working_days(day: datetime.date, count: int, subdivision: str = "") -> datetime.date:
     """The date ``count`` working days after ``day`` (``day`` itself is not counted)."""
+    if not isinstance(count, int) or isinstance(count, bool):
+        # A fraction would never reach zero below and loop for ever.
+        raise TypeError(f"count must be a whole number, not {count!r}")
     if count < 0:
         raise ValueError("count must be zero or positive")
     while count:

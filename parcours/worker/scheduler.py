@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, connections, transaction
 from django.utils import timezone
 
 from .models import ScheduledRun, WorkerHeartbeat
@@ -89,18 +89,21 @@ class SchedulerThread(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                close_old_connections()
-                beat(self.worker_id, self.started_at)
-                for name in enqueue_due_jobs():
-                    logger.info("Enqueued periodic job %s", name)
-                forget_stale_heartbeats()
-            except Exception:  # keep the loop alive; the next tick retries
-                logger.exception("Scheduler tick failed")
-            finally:
-                close_old_connections()
-            self.stopping.wait(self.tick)
+        try:
+            while not self.stopping.is_set():
+                try:
+                    close_old_connections()
+                    beat(self.worker_id, self.started_at)
+                    for name in enqueue_due_jobs():
+                        logger.info("Enqueued periodic job %s", name)
+                    forget_stale_heartbeats()
+                except Exception:  # keep the loop alive; the next tick retries
+                    logger.exception("Scheduler tick failed")
+                finally:
+                    close_old_connections()
+                self.stopping.wait(self.tick)
+        finally:
+            connections.close_all()  # this thread's own connections: nobody else closes them
 
     def stop(self) -> None:
         self.stopping.set()
