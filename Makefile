@@ -39,7 +39,7 @@ install-dev: $(VENV)/.installed-dev messages
 # Compiled translations are build output: made from the .po files on install.
 messages:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
-	@cd parcours && ../$(BIN)/python ../manage.py compilemessages --verbosity 0
+	@cd parcours && ../$(BIN)/python ../manage.py compilemessages --locale en --verbosity 0
 
 migrate: install
 	$(BIN)/python manage.py migrate --verbosity 0
@@ -78,10 +78,10 @@ test: install-dev postgres browser
 	$(MAKE) --no-print-directory test-pg test-sqlite
 
 test-pg:
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --create-db
+	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --create-db
 
 test-sqlite:
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n 2 --create-db -m sqlite
+	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n 2 --create-db -m sqlite
 
 bench: install-dev postgres
 	DJANGO_SETTINGS_MODULE=parcours.settings.bench DATABASE_URL=$(PG_URL) $(BIN)/python bench/run.py

@@ -4,6 +4,7 @@ Every view test that shows someone's data also tries someone else's.
 """
 
 import pytest
+from django.db import connection
 
 from parcours.organisations.enums import AgentRole
 
@@ -15,6 +16,20 @@ from .factories import (
     ProcedureFactory,
     UnitFactory,
 )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end the connections that threads of the
+    live server or of concurrency tests may still hold, so the drop never fails."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(autouse=True)

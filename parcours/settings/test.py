@@ -24,6 +24,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-# Static files are served from the finders in tests; nothing is collected.
-WHITENOISE_AUTOREFRESH = True
-WHITENOISE_USE_FINDERS = True
+# Nothing is collected in tests: the live server serves static files from the finders.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
