@@ -1,3 +1,4 @@
+import datetime
 import io
 from http import HTTPStatus
 
@@ -168,3 +169,28 @@ def test_both_themes_render_the_same_pages(client, settings, procedure, theme, m
         response = client.get(url)
         assert response.status_code == HTTPStatus.OK, url
         assert marker in response.content.decode(), url
+
+
+@pytest.mark.parametrize(
+    ("grants_a_right", "expected"), [(False, "est suspendu"), (True, "Nous continuons")]
+)
+def test_awaiting_the_citizen_says_whether_the_clock_is_suspended(
+    client, citizen_a, agent_1, unit_1, grants_a_right, expected
+):
+    procedure = ProcedureFactory(handling_unit=unit_1, grants_a_right=grants_a_right)
+    case = services.case_create_draft(
+        person=citizen_a, procedure=procedure, by=citizen_a.user, form_data={"subject": "Aide"}
+    )
+    case = services.case_submit(case=case, by=citizen_a.user)
+    case = services.case_request_information(
+        case=case,
+        by=agent_1.user,
+        reason="Il manque l'attestation de loyer.",
+        due_on=case.received_on + datetime.timedelta(days=20),
+        today=case.received_on,
+    )
+    client.force_login(citizen_a.user)
+
+    page = client.get(reverse("portal:case", args=[case.reference])).content.decode()
+
+    assert expected in page
