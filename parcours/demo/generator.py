@@ -947,7 +947,18 @@ class _Builder:
         if has_account:
             user_id = self.take(User)
             emit["user"].append(
-                (user_id, self.no_password, None, False, email, given, family, False, True, created)
+                (
+                    user_id,
+                    self.no_password,
+                    None,
+                    False,
+                    email,
+                    given,
+                    usual or family,
+                    False,
+                    True,
+                    created,
+                )
             )
         person_id = self.take(Person)
         emit["person"].append(

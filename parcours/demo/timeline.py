@@ -445,6 +445,16 @@ def _days(
     return days
 
 
+def _next_weekday(day: datetime.date, bound: datetime.date) -> datetime.date:
+    """The next day, skipping a weekend when the bound allows it."""
+    day += DAY
+    if day.weekday() >= 5:
+        monday = day + datetime.timedelta(days=7 - day.weekday())
+        if monday <= bound:
+            return monday
+    return day
+
+
 class Reasons(Protocol):
     """Where ``plan`` takes the plain-French reasons of each step."""
 
@@ -503,10 +513,12 @@ def plan(
     if days is None:
         return None
     after, requests = submitted_at, iter(citizen_days)
-    for transition, day in zip(transitions, days, strict=True):
-        step = Step(
-            transition, moment(rng, day, after=after, now=now, office=transition in AGENT_STEPS)
-        )
+    for transition, planned in zip(transitions, days, strict=True):
+        office = transition in AGENT_STEPS
+        day = max(planned, after.date())
+        if office and after.date() == day and after.hour >= 17 and day < bound:
+            day = _next_weekday(day, bound)  # the office is closed by now: tomorrow
+        step = Step(transition, moment(rng, day, after=after, now=now, office=office))
         if transition == T.REQUEST_INFORMATION:
             step.citizen_days = next(requests)
             step.reason = reasons.request(rng)
