@@ -61,7 +61,7 @@ class Person(models.Model):
         _("besoins d'accessibilité"),
         default=list,
         blank=True,
-        help_text=_("Valeurs parmi : %(values)s") % {"values": ", ".join(AccessibilityNeed.values)},
+        help_text=_("Liste de besoins parmi ceux prévus (gros caractères, FALC, LSF…)."),
     )
     accessibility_note = models.TextField(_("précisions sur l'accessibilité"), blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
