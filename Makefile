@@ -72,6 +72,7 @@ browser:
 test: install-dev postgres browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint parcours/templates --lint
 	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(PG_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=parcours.settings.prod SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=parcours.example.org \
 	  DATABASE_URL=$(PG_URL) $(BIN)/python manage.py check --deploy --fail-level WARNING
@@ -89,7 +90,7 @@ bench: install-dev postgres
 quality: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/djlint parcours/templates templates --lint
+	$(BIN)/djlint parcours/templates --lint
 
 fix: install-dev
 	$(BIN)/ruff check --fix .
