@@ -46,7 +46,7 @@ def case_create_draft(
         raise CaseError(_("Cette démarche n'est pas ouverte aux demandes."), field="procedure")
     if person.organisation_id != procedure.organisation_id:
         raise CaseError(
-            _("Cette démarche relève d'une autre administration que ce dossier d'usager."),
+            _("Cet usager relève d'une autre administration que cette démarche."),
             field="person",
         )
     if channel not in CaseChannel.values:

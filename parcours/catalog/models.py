@@ -2,11 +2,23 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from parcours.organisations.models import Organisation, Unit
 
 from . import form_definition
 from .enums import CommitmentKind, DelayUnit, ImplicitDecision, Theme
+
+
+def delay_display(amount: int, unit: str) -> str:
+    """« 2 mois », « 1 jour calendaire », « 5 jours ouvrés », with plurals in every language."""
+    if unit == DelayUnit.MONTHS:
+        text = ngettext("%(n)s mois", "%(n)s mois", amount)
+    elif unit == DelayUnit.WORKING_DAYS:
+        text = ngettext("%(n)s jour ouvré", "%(n)s jours ouvrés", amount)
+    else:
+        text = ngettext("%(n)s jour calendaire", "%(n)s jours calendaires", amount)
+    return text % {"n": amount}
 
 
 class ProcedureQuerySet(models.QuerySet):
@@ -60,7 +72,9 @@ class Procedure(models.Model):
     grants_a_right = models.BooleanField(
         _("attribution d'un droit"),
         default=False,
-        help_text=_("Si vrai, une pièce manquante n'interrompt pas l'instruction (CRPA L114-5-1)."),
+        help_text=_(
+            "Si coché, une pièce manquante n'interrompt pas l'instruction (CRPA L114-5-1)."
+        ),
     )
     is_geolocated = models.BooleanField(_("signalement géolocalisé"), default=False)
     is_published = models.BooleanField(_("publiée"), default=False)
@@ -96,7 +110,7 @@ class Procedure(models.Model):
         return self.versions.filter(published_at__isnull=False).order_by("-number").first()
 
     def get_delay_display(self) -> str:
-        return f"{self.decision_delay} {self.get_decision_delay_unit_display()}"
+        return delay_display(self.decision_delay, self.decision_delay_unit)
 
 
 class ProcedureVersion(models.Model):

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PersonKind(models.TextChoices):
@@ -33,5 +34,5 @@ class AccessibilityNeed(models.TextChoices):
 
 
 class Language(models.TextChoices):
-    FR = "fr", _("Français")
-    EN = "en", _("Anglais")
+    FR = "fr", pgettext_lazy("language name", "Français")
+    EN = "en", pgettext_lazy("language name", "Anglais")

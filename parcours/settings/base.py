@@ -154,8 +154,9 @@ PARCOURS_WORKER_STALE_AFTER = env.int("PARCOURS_WORKER_STALE_AFTER", default=180
 PARCOURS_THEME = env("PARCOURS_THEME", default="neutral")
 PARCOURS_SITE_NAME = env("PARCOURS_SITE_NAME", default="Parcours")
 # Neutral theme: the organisation's own identity (never the State's brand).
-PARCOURS_BRAND_NAME = env("PARCOURS_BRAND_NAME", default="Ville de Bellerive-sur-Loire")
-PARCOURS_BRAND_LOGO = env("PARCOURS_BRAND_LOGO", default="parcours/img/logo-bellerive.svg")
+PARCOURS_BRAND_NAME = env("PARCOURS_BRAND_NAME", default=PARCOURS_SITE_NAME)
+# A path under the static files (STATICFILES_DIRS), or empty for no logo.
+PARCOURS_BRAND_LOGO = env("PARCOURS_BRAND_LOGO", default="")
 PARCOURS_BRAND_COLOUR = env("PARCOURS_BRAND_COLOUR", default="#1f4e79")
 # Text on the brand colour: must keep a 4.5:1 contrast (checked by `manage.py check`).
 PARCOURS_BRAND_COLOUR_TEXT = env("PARCOURS_BRAND_COLOUR_TEXT", default="#ffffff")

@@ -10,3 +10,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 PARCOURS_SCHEDULER_TICK = env.int("PARCOURS_SCHEDULER_TICK", default=15)
+# The demo's commune, in the neutral theme.
+PARCOURS_BRAND_NAME = env("PARCOURS_BRAND_NAME", default="Ville de Bellerive-sur-Loire")
+PARCOURS_BRAND_LOGO = env("PARCOURS_BRAND_LOGO", default="parcours/img/logo-bellerive.svg")

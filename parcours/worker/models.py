@@ -12,8 +12,8 @@ class WorkerHeartbeat(models.Model):
     last_seen_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        verbose_name = _("processus de tâches de fond")
-        verbose_name_plural = _("processus de tâches de fond")
+        verbose_name = _("processus de tâches de fond (un)")
+        verbose_name_plural = _("processus de tâches de fond (tous)")
 
     def __str__(self):
         return f"{self.hostname}:{self.pid}"

@@ -62,7 +62,7 @@ def test_a_citizen_who_prefers_english_is_written_to_in_english(
         case = services.case_submit(case=draft, by=citizen_a.user)
 
     (message,) = mailoutbox
-    assert message.subject == f"Your case {case.reference} : We have received your request"
+    assert message.subject == f"Your case {case.reference}: We have received your request"
     assert "Hello Alice Durand," in message.body
     assert "2 March 2026" in message.body
     assert '<html lang="en">' in html_of(message)

@@ -118,7 +118,7 @@ def person_elsewhere():
             "person_elsewhere",
             CaseChannel.ONLINE,
             "person",
-            "Cette démarche relève d'une autre administration que ce dossier d'usager.",
+            "Cet usager relève d'une autre administration que cette démarche.",
         ),
         ("procedure", "citizen_a", "pigeon", "channel", "Canal de dépôt inconnu : pigeon."),
     ],

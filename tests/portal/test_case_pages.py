@@ -194,3 +194,23 @@ def test_awaiting_the_citizen_says_whether_the_clock_is_suspended(
     page = client.get(reverse("portal:case", args=[case.reference])).content.decode()
 
     assert expected in page
+
+
+@pytest.mark.parametrize(
+    ("grants_a_right", "expected", "absent"),
+    [(False, "sera alors suspendu", "L114-5-1"), (True, "L114-5-1", "sera alors suspendu")],
+)
+def test_the_receipt_says_what_a_missing_piece_does_to_the_clock(
+    client, citizen_a, unit_1, grants_a_right, expected, absent
+):
+    procedure = ProcedureFactory(handling_unit=unit_1, grants_a_right=grants_a_right)
+    case = services.case_create_draft(
+        person=citizen_a, procedure=procedure, by=citizen_a.user, form_data={"subject": "Aide"}
+    )
+    case = services.case_submit(case=case, by=citizen_a.user)
+    client.force_login(citizen_a.user)
+
+    page = client.get(reverse("portal:receipt", args=[case.reference])).content.decode()
+
+    assert expected in page
+    assert absent not in page
