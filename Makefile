@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# make bench creates this database, measures, and drops it. BENCH_ARGS="--cases 50000" for a quick run.
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench
+BENCH_ARGS ?=
 export DJANGO_SETTINGS_MODULE ?= parcours.settings.dev
 
 .PHONY: help run install install-dev migrate demo demo-if-empty serve worker test test-pg test-sqlite \
@@ -85,7 +88,7 @@ test-sqlite:
 	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n 2 --create-db -m sqlite
 
 bench: install-dev postgres
-	DJANGO_SETTINGS_MODULE=parcours.settings.bench DATABASE_URL=$(PG_URL) $(BIN)/python bench/run.py
+	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/seed.py --replace $(BENCH_ARGS)
 
 quality: install-dev
 	$(BIN)/ruff check .
