@@ -9,7 +9,7 @@ point at each other without a round trip; sequences are reset at the end.
 import json
 import queue
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.core.management.color import no_style
@@ -70,7 +70,7 @@ class CopySink:
         self.types: dict[str, list[int]] = {}
 
     @contextmanager
-    def session(self, specs: Iterable[TableSpec]):
+    def session(self, specs: Iterable[TableSpec]) -> Iterator["CopySink"]:
         foreign_keys = self._drop_foreign_keys([spec.table for spec in specs])
         self.thread = threading.Thread(target=self._drain, name="demo-copy", daemon=True)
         self.thread.start()
@@ -155,7 +155,7 @@ class BulkCreateSink:
         self.batch_size = batch_size
 
     @contextmanager
-    def session(self, specs: Iterable[TableSpec]):
+    def session(self, specs: Iterable[TableSpec]) -> Iterator["BulkCreateSink"]:
         """Let the generator's timestamps through: turn auto_now(_add) off meanwhile."""
         switched = []
         for spec in specs:

@@ -27,6 +27,7 @@ from parcours.catalog.models import Commitment, Procedure
 from parcours.demo import story
 from parcours.demo.answers import ANSWERS, AnswerContext
 from parcours.demo.timeline import PARIS, DemoRandom
+from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Agent, OpeningHours, Organisation, Unit
 from parcours.people.enums import AccessibilityNeed
 from parcours.people.models import Person
@@ -374,6 +375,7 @@ def check_case(case: Case, agents: dict[int, int]) -> None:
     if agent_steps:
         assert case.referent is not None
         assert unit in case.referent.units.all()
+        assert case.referent.role != AgentRole.HELPER, "a helper may not review or decide"
     else:
         assert case.state == CaseState.SUBMITTED
         assert case.referent is None
@@ -424,3 +426,26 @@ def test_decisions_and_events_belong_to_their_organisation(demo, db):
     assert not Decision.objects.exclude(organisation_id=case_organisation).exists()
     assert not CaseEvent.objects.exclude(organisation_id=case_organisation).exists()
     assert not Receipt.objects.exclude(organisation_id=case_organisation).exists()
+
+
+def test_agents_can_carry_demo_cases_on_with_the_services(demo, db):
+    claire = User.objects.get(email="claire.martin@bellerive.test")
+    case = (
+        Case.objects.visible_to(claire)
+        .filter(state=CaseState.SUBMITTED, unit__agents__user=claire)
+        .first()
+    )
+    today = timezone.localdate()
+
+    case = services.case_start_review(case=case, by=claire)
+    case = services.case_request_information(
+        case=case,
+        by=claire,
+        reason="Il manque le justificatif de domicile.",
+        due_on=today + datetime.timedelta(days=15),
+    )
+    case = services.case_resume_review(case=case, by=claire)
+    case = services.case_accept(case=case, by=claire)
+
+    assert case.state == CaseState.ACCEPTED
+    assert case.decisions.get().signed_by.user == claire
