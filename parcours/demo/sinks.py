@@ -41,6 +41,8 @@ class TableSpec:
 
 
 def _dumps(value) -> str:
+    if value == {}:  # most events carry no data: skip the encoder
+        return "{}"
     return json.dumps(value, ensure_ascii=False)
 
 
