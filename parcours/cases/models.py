@@ -120,6 +120,13 @@ class Case(models.Model):
             models.Index(fields=["organisation", "unit", "state", "decision_due_on"]),
             models.Index(fields=["organisation", "state", "decision_due_on"]),
             models.Index(fields=["reference"]),
+            # The periodic implicit-decision job: only open cases that silence can decide.
+            models.Index(
+                fields=["decision_due_on", "id"],
+                condition=models.Q(state__in=["submitted", "in_review"])
+                & models.Q(implicit_decision__in=["acceptance", "rejection"]),
+                name="case_implicit_due",
+            ),
         ]
 
     def __str__(self):
@@ -255,7 +262,9 @@ class Receipt(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="receipt")
     issued_at = models.DateTimeField(_("délivré le"))
     received_on = models.DateField(_("date de réception"))
-    decision_due_on = models.DateField(_("date de naissance d'une décision implicite"), null=True)
+    decision_due_on = models.DateField(
+        _("date de naissance d'une décision implicite"), null=True, blank=True
+    )
     implicit_decision = models.CharField(max_length=16, choices=ImplicitDecision.choices)
     procedure_title = models.CharField(max_length=200)
     person_name = models.CharField(max_length=300)
