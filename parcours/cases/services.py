@@ -6,6 +6,7 @@ citizen's notification for after the commit. Nothing else changes ``Case.state``
 """
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +27,8 @@ from .lifecycle import Actor, TransitionRule, rule_for
 from .models import Case, CaseEvent, Decision, Receipt, ReferenceCounter
 
 REASON_MAX_LENGTH = 10_000
+
+logger = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------------------
@@ -314,13 +317,17 @@ def apply_due_implicit_decisions(*, today: datetime.date | None = None, limit: i
         .values_list("pk", flat=True)[:limit]
     )
     for pk in list(due):
-        with transaction.atomic():
-            # Another worker may hold this case: skip it, it will be done there.
-            case = Case.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-            if case is None or case.state not in (CaseState.SUBMITTED, CaseState.IN_REVIEW):
-                continue
-            case_apply_implicit_decision(case=case, today=today)
-            applied += 1
+        try:
+            with transaction.atomic():
+                # Another worker may hold this case: skip it, it will be done there.
+                case = Case.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if case is None or case.state not in (CaseState.SUBMITTED, CaseState.IN_REVIEW):
+                    continue
+                case_apply_implicit_decision(case=case, today=today)
+                applied += 1
+        except CaseError:
+            # One inconsistent case must not hold back everyone else's decision.
+            logger.exception("Implicit decision not recorded for case %s", pk)
     return applied
 
 

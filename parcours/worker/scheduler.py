@@ -57,6 +57,10 @@ def enqueue_due_jobs(now=None, jobs=PERIODIC_JOBS) -> list[str]:
                 run.save(update_fields=["task_result_id"])
         except IntegrityError:
             continue  # another worker got this slot
+        except Exception:
+            # One broken job must not keep the others from being enqueued.
+            logger.exception("Could not enqueue periodic job %s", job.name)
+            continue
         enqueued.append(job.name)
     return enqueued
 

@@ -245,3 +245,25 @@ def test_reopening_on_appeal_gives_a_new_deadline_ending_in_implicit_rejection(
     case.refresh_from_db()
     assert case.state == CaseState.IMPLICIT_REJECTION
     assert case.decisions.first().decided_on == date("2026-08-10")
+
+
+def test_one_inconsistent_case_does_not_hold_back_the_others(
+    submit, procedure, time_machine, monkeypatch, caplog
+):
+    first, second = submit(procedure), submit(procedure)
+    time_machine.move_to(datetime.datetime(2026, 5, 3, 8, 0, tzinfo=datetime.UTC), tick=False)
+    real = services.case_apply_implicit_decision
+
+    def broken_for_the_first(*, case, today):
+        if case.pk == first.pk:
+            raise CaseError("incohérent")
+        return real(case=case, today=today)
+
+    monkeypatch.setattr(services, "case_apply_implicit_decision", broken_for_the_first)
+
+    assert services.apply_due_implicit_decisions() == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.state == CaseState.SUBMITTED
+    assert second.state == CaseState.IMPLICIT_ACCEPTANCE
+    assert f"case {first.pk}" in caplog.text

@@ -52,15 +52,6 @@ def test_a_job_is_enqueued_again_in_the_next_slot(db, later, enqueued):
 
 
 @pytest.mark.sqlite
-def test_a_job_that_cannot_be_enqueued_leaves_its_slot_for_the_next_tick(db):
-    broken = PeriodicJob(name="broken", task_path="parcours.nowhere.task", every=minutes(15))
-
-    with pytest.raises(ImportError):
-        enqueue_due_jobs(now=NOW, jobs=[broken])
-
-    assert not ScheduledRun.objects.exists()
-
-
 @pytest.mark.sqlite
 def test_the_scheduled_job_records_due_implicit_decisions(draft, citizen_a, time_machine):
     time_machine.move_to(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC), tick=False)
@@ -146,3 +137,20 @@ def test_the_scheduler_thread_beats_and_enqueues_until_stopped():
     assert not scheduler.is_alive()
     assert WorkerHeartbeat.objects.get().worker_id == "worker-test"
     assert ScheduledRun.objects.get().job == JOB
+
+
+def test_a_job_that_cannot_be_enqueued_leaves_its_slot_free_and_does_not_stop_the_others(
+    db, caplog
+):
+    broken = PeriodicJob(
+        name="broken", task_path="parcours.nowhere.task", every=datetime.timedelta(minutes=5)
+    )
+    working = PeriodicJob(
+        name="implicit",
+        task_path="parcours.cases.tasks.apply_implicit_decisions",
+        every=datetime.timedelta(minutes=5),
+    )
+
+    assert enqueue_due_jobs(jobs=[broken, working]) == ["implicit"]
+    assert "broken" in caplog.text
+    assert not ScheduledRun.objects.filter(job="broken").exists()
