@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("compte/", include("parcours.accounts.urls")),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("parcours.portal.urls")),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,6 +6,10 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Each area of the citizen space keeps its own URL module.
+    path("", include("parcours.portal.catalogue.urls")),
+    path("", include("parcours.portal.apply.urls")),
+    path("", include("parcours.portal.space.urls")),
     path("contact/", views.contact, name="contact"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("dossiers/", views.cases, name="cases"),
