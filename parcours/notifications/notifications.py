@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from parcours.cases.enums import CITIZEN_LABELS
@@ -64,6 +65,8 @@ class CaseEventNotification(EmailNotification):
 
     def context(self) -> dict:
         return {
+            "case_url": settings.PARCOURS_BASE_URL
+            + reverse("portal:case", args=[self.case.reference]),
             "event": self.event,
             "case": self.case,
             "person": self.person,

@@ -153,6 +153,8 @@ PARCOURS_WORKER_STALE_AFTER = env.int("PARCOURS_WORKER_STALE_AFTER", default=180
 # Theme: "dsfr" (State design system, reserved to State bodies) or "neutral".
 PARCOURS_THEME = env("PARCOURS_THEME", default="neutral")
 PARCOURS_SITE_NAME = env("PARCOURS_SITE_NAME", default="Parcours")
+# The public address of the site, for links in emails and PDFs (no trailing slash).
+PARCOURS_BASE_URL = env("PARCOURS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Neutral theme: the organisation's own identity (never the State's brand).
 PARCOURS_BRAND_NAME = env("PARCOURS_BRAND_NAME", default=PARCOURS_SITE_NAME)
 # A path under the static files (STATICFILES_DIRS), or empty for no logo.

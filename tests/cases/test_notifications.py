@@ -151,3 +151,17 @@ def test_nothing_is_sent_to_a_citizen_without_an_email_address(
         services.case_submit(case=draft, by=citizen_a.user)
 
     assert mailoutbox == []
+
+
+def test_every_email_links_back_to_the_case(
+    draft, citizen_a, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.PARCOURS_BASE_URL = "https://demarches.bellerive.example"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_submit(case=draft, by=citizen_a.user)
+
+    (message,) = mailoutbox
+    url = f"https://demarches.bellerive.example/dossiers/{case.reference}/"
+    assert url in message.body
+    assert f'href="{url}"' in message.alternatives[0][0]
