@@ -214,3 +214,25 @@ def test_the_receipt_says_what_a_missing_piece_does_to_the_clock(
 
     assert expected in page
     assert absent not in page
+
+
+def test_the_cases_list_costs_the_same_queries_for_one_case_or_many(
+    client, citizen_a, procedure, django_assert_num_queries
+):
+    def submit_one():
+        case = services.case_create_draft(
+            person=citizen_a, procedure=procedure, by=citizen_a.user, form_data={"subject": "A"}
+        )
+        services.case_submit(case=case, by=citizen_a.user)
+
+    submit_one()
+    client.force_login(citizen_a.user)
+    client.get(reverse("portal:cases"))  # warm the session and the caches
+    # session, user, agent lookup, cases list
+    with django_assert_num_queries(4):
+        client.get(reverse("portal:cases"))
+    for _ in range(5):
+        submit_one()
+    with django_assert_num_queries(4):
+        response = client.get(reverse("portal:cases"))
+    assert response.content.decode().count("/dossiers/20") == 6
