@@ -37,6 +37,18 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("adresse électronique"), unique=True)
+    oidc_sub = models.CharField(
+        _("identifiant FranceConnect"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Identifiant stable (« sub ») donné par le fournisseur d'identité ; "
+            "vide tant que la personne ne s'est pas connectée avec lui."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -97,6 +97,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
+# Sign-in without passwords to forget (docs/configuration.md, "Identity provider"):
+# OpenID Connect in the style of FranceConnect, shown only when configured, and a
+# single-use link sent by email. Passwords stay for agents and the demo.
+AUTHENTICATION_BACKENDS = [
+    "parcours.accounts.backends.IdentityProviderBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Either the issuer (endpoints found at <issuer>/.well-known/openid-configuration)
+# or the four endpoints; explicit endpoints win over discovered ones.
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid given_name family_name birthdate email")
+# FranceConnect asks for acr_values=eidas1; empty sends nothing.
+OIDC_ACR_VALUES = env("OIDC_ACR_VALUES", default="")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": OIDC_ACR_VALUES} if OIDC_ACR_VALUES else {}
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# Email links: valid 15 minutes, once; sends limited per address and per client.
+PARCOURS_MAGIC_LINK_MAX_AGE = 15 * 60
+PARCOURS_MAGIC_LINK_MAX_PER_HOUR = env.int("PARCOURS_MAGIC_LINK_MAX_PER_HOUR", default=5)
+# Number of reverse proxies in front of Django (1 behind nginx): the client address is
+# then read from X-Forwarded-For, for the per-client limit.
+PARCOURS_PROXY_COUNT = env.int("PARCOURS_PROXY_COUNT", default=0)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
