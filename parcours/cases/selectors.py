@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from .enums import CaseState
+from .enums import CaseState, Transition
 from .models import Case, CaseEvent
 
 
@@ -32,4 +32,30 @@ def case_for_reference(user, reference: str) -> QuerySet[Case]:
             ),
             "decisions",
         )
+    )
+
+
+def own_case_for_reference(user, reference: str) -> QuerySet[Case]:
+    """A submitted case by its reference, only if the user is the person who filed it.
+
+    Agents see their units' cases through ``visible_to`` but act on them in the
+    back-office: the citizen's actions (withdraw, answer) are for the person only.
+    """
+    return (
+        Case.objects.visible_to(user)
+        .filter(person__user=user)
+        .exclude(state=CaseState.DRAFT)
+        .filter(reference=reference)
+        .with_list_data()
+        .select_related("unit__organisation")
+    )
+
+
+def last_information_request(case: Case) -> CaseEvent | None:
+    """The agent's latest request for missing pieces or information on a case."""
+    return (
+        CaseEvent.objects.filter(case=case, transition=Transition.REQUEST_INFORMATION)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
     )

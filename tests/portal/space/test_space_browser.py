@@ -1,0 +1,144 @@
+"""The catalogue and the citizen's actions in a real browser (Debian's chromium), checked
+by axe against WCAG 2.1 A and AA in both themes; and answering with JavaScript off."""
+
+import datetime
+import shutil
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings as django_settings
+from django.test import Client
+from django.utils.text import slugify
+from playwright.sync_api import sync_playwright
+
+from parcours.cases import services
+from parcours.cases.enums import CaseState
+from parcours.catalog.enums import CommitmentKind
+from parcours.catalog.models import Commitment
+from parcours.organisations.enums import Weekday
+from parcours.organisations.models import OpeningHours
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
+]
+
+
+@pytest.fixture
+def awaiting_case(transactional_db, procedure, citizen_a, agent_1, unit_1):
+    version = procedure.current_version
+    version.required_documents = [
+        {"code": "domicile", "label": "Justificatif de domicile", "help": "Moins de 3 mois."},
+        {"code": "livret", "label": "Livret de famille", "required": False},
+    ]
+    version.save()
+    Commitment.objects.create(
+        organisation=procedure.organisation,
+        kind=CommitmentKind.FIRST_REPLY,
+        target=5,
+        wording="Nous répondons à vos messages sous 5 jours ouvrés.",
+    )
+    OpeningHours.objects.create(
+        unit=unit_1, weekday=Weekday.MONDAY, opens_at="09:00", closes_at="12:00"
+    )
+    draft = services.case_create_draft(
+        person=citizen_a,
+        procedure=procedure,
+        by=citizen_a.user,
+        form_data={"subject": "Inscription"},
+    )
+    case = services.case_submit(case=draft, by=citizen_a.user)
+    case = services.case_start_review(case=case, by=agent_1.user)
+    return services.case_request_information(
+        case=case,
+        by=agent_1.user,
+        reason="Merci de nous envoyer un justificatif de domicile.",
+        due_on=case.received_on + datetime.timedelta(days=15),
+    )
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test's own database
+    # set-up and tear-down are synchronous and safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def sign_in(page, base_url, user):
+    """Open a session the way Django's test client does: the sign-in page itself is
+    tested with the accounts, and these tests are about what comes after."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+    )
+
+
+def violations(page) -> list[str]:
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("theme", ["neutral", "dsfr"])
+def test_the_catalogue_and_the_case_actions_meet_wcag_aa_in_both_themes(
+    live_server, settings, browser, awaiting_case, theme
+):
+    settings.PARCOURS_THEME = theme
+    reference = awaiting_case.reference
+    slug = awaiting_case.procedure.slug
+    page = browser.new_page(locale="fr-FR")
+    found = {}
+
+    for path in ["/demarches/", "/demarches/?q=demarche&theme=relation", f"/demarches/{slug}/"]:
+        page.goto(live_server.url + path)
+        assert page.locator("h1").count() == 1, path
+        found[path] = violations(page)
+        page.screenshot(path=f"var/space-{theme}-{slugify(path)}.png", full_page=True)
+    sign_in(page, live_server.url, awaiting_case.person.user)
+    for path in [
+        f"/dossiers/{reference}/",
+        f"/dossiers/{reference}/retirer/",
+        f"/dossiers/{reference}/repondre/",
+    ]:
+        page.goto(live_server.url + path)
+        assert page.locator("h1").count() == 1, path
+        found[path] = violations(page)
+        page.screenshot(path=f"var/space-{theme}-{slugify(path)}.png", full_page=True)
+    # An empty answer shows its error accessibly too.
+    page.get_by_role("button", name="Envoyer ma réponse").click()
+    found["/repondre/ (errors)"] = violations(page)
+
+    assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_citizen_answers_a_request_with_javascript_off(live_server, browser, awaiting_case):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+
+    sign_in(page, live_server.url, awaiting_case.person.user)
+    page.goto(f"{live_server.url}/dossiers/{awaiting_case.reference}/")
+    page.get_by_role("link", name="Répondre à notre demande").click()
+    page.get_by_role("button", name="Envoyer ma réponse").click()
+    assert page.title().startswith("Erreur :")
+    assert page.get_by_text("Écrivez votre réponse avant de l'envoyer.").is_visible()
+    page.get_by_label("Votre réponse").fill("Je passe au guichet lundi avec le justificatif.")
+    page.get_by_role("button", name="Envoyer ma réponse").click()
+
+    assert page.get_by_text("Merci, votre réponse est envoyée.").is_visible()
+    page.screenshot(path="var/answer-nojs.png", full_page=True)
+    awaiting_case.refresh_from_db()
+    assert awaiting_case.state == CaseState.IN_REVIEW
