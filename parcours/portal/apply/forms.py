@@ -1,0 +1,272 @@
+"""The application form, generated from a procedure version's form definition.
+
+The definition is split into steps; each step is a Django form built on the fly. The
+fields keep what the person typed, as typed, so that a draft can be saved even when it
+is wrong; the definition's own rules (``form_definition.clean_answers``) say what is
+wrong and how to fix it, with the same messages as on submission.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parcours.catalog import form_definition
+from parcours.catalog.enums import FieldType
+
+FIELDS_PER_STEP = 5
+SITUATION_MAX_LENGTH = 5000
+SITUATION_SPEC = {
+    "name": "situation",
+    "type": FieldType.TEXTAREA,
+    "label": gettext_lazy("Ce que vous voulez nous dire de votre situation"),
+    "help": gettext_lazy(
+        "Facultatif. Vous pouvez expliquer ici, avec vos mots, ce qui compte pour votre "
+        "demande : la personne qui l'examinera le lira."
+    ),
+    "max_length": SITUATION_MAX_LENGTH,
+}
+
+INPUT_TYPES = {
+    FieldType.TEXT: "text",
+    FieldType.EMAIL: "email",
+    FieldType.PHONE: "tel",
+    FieldType.DATE: "date",
+    FieldType.INTEGER: "text",
+    FieldType.DECIMAL: "text",
+}
+INPUT_MODES = {FieldType.INTEGER: "numeric", FieldType.DECIMAL: "decimal"}
+
+
+# ---------------------------------------------------------------------------
+# Steps
+
+
+@dataclass
+class Step:
+    number: int
+    title: str
+    names: list[str] = field(default_factory=list)
+
+
+def steps_of(definition: dict) -> list[Step]:
+    """The steps of a form: fields that name a step (``"step": "Votre enfant"``) go
+    together, in the order where each step first appears; the others are grouped by
+    ``FIELDS_PER_STEP`` in their order."""
+    steps: list[Step] = []
+    titled: dict[str, Step] = {}
+    untitled: Step | None = None
+    for spec in definition.get("fields", []):
+        title = spec.get("step")
+        if title:
+            step = titled.get(title)
+            if step is None:
+                step = titled[title] = Step(number=0, title=title)
+                steps.append(step)
+            untitled = None
+        else:
+            if untitled is None or len(untitled.names) >= FIELDS_PER_STEP:
+                untitled = Step(number=0, title="")
+                steps.append(untitled)
+            step = untitled
+        step.names.append(spec["name"])
+    parts = [step for step in steps if not step.title]
+    for position, step in enumerate(parts, start=1):
+        if len(steps) == 1:
+            step.title = _("Votre demande")
+        else:
+            step.title = _("Votre demande, partie %(n)s") % {"n": position}
+    for number, step in enumerate(steps, start=1):
+        step.number = number
+    return steps
+
+
+def visible_names(definition: dict, answers: dict) -> list[str]:
+    return [spec["name"] for spec in form_definition.visible_fields(definition, answers)]
+
+
+# ---------------------------------------------------------------------------
+# Forms
+
+
+class AnswerField(forms.Field):
+    """Keeps the value as typed: the definition's rules check it, in ``StepForm.clean``."""
+
+    def __init__(self, spec: dict, **kwargs):
+        super().__init__(
+            required=False,
+            label=spec["label"],
+            help_text=spec.get("help", ""),
+            widget=widget_for(spec),
+            **kwargs,
+        )
+        self.spec = spec
+
+    def to_python(self, value):
+        return value
+
+
+def widget_for(spec: dict) -> forms.Widget:
+    kind = spec["type"]
+    choices = [(c["value"], c["label"]) for c in spec.get("choices", [])]
+    if kind in (FieldType.TEXTAREA, FieldType.ADDRESS):
+        return forms.Textarea
+    if kind == FieldType.BOOLEAN:
+        return forms.CheckboxInput
+    if kind == FieldType.CHOICE:
+        return forms.RadioSelect(choices=choices)
+    if kind == FieldType.MULTIPLE_CHOICE:
+        return forms.CheckboxSelectMultiple(choices=choices)
+    if kind == FieldType.LOCATION:
+        return forms.MultiWidget(widgets={"lat": forms.TextInput, "lng": forms.TextInput})
+    return forms.TextInput
+
+
+def as_stored(spec: dict, value):
+    """What is saved in the draft for a value read from the page, even if it is wrong."""
+    kind = spec["type"]
+    if kind == FieldType.BOOLEAN:
+        return bool(value)
+    if kind == FieldType.MULTIPLE_CHOICE:
+        return [str(v) for v in value or []]
+    if kind == FieldType.LOCATION:
+        lat, lng = ((str(v or "").strip().replace(",", ".")) for v in (value or ["", ""]))
+        return {"lat": lat, "lng": lng} if lat or lng else ""
+    return "" if value is None else str(value)
+
+
+def without_condition(spec: dict) -> dict:
+    return {key: value for key, value in spec.items() if key != "show_if"}
+
+
+class StepForm(forms.Form):
+    """One step of the application: its fields, built from their definition."""
+
+    def __init__(self, *args, specs: list[dict], checked: set[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.specs = specs
+        # The fields checked on this submission: those still shown after the answers
+        # given. None checks every field of the step.
+        self.checked = checked
+        for spec in specs:
+            self.fields[spec["name"]] = AnswerField(spec)
+
+    def answers(self) -> dict:
+        """The values typed, as they are saved in the draft."""
+        return {spec["name"]: as_stored(spec, self[spec["name"]].data) for spec in self.specs}
+
+    def clean(self):
+        answers = self.answers()
+        specs = [
+            without_condition(spec)
+            for spec in self.specs
+            if self.checked is None or spec["name"] in self.checked
+        ]
+        try:
+            form_definition.clean_answers(
+                {"fields": specs}, {spec["name"]: answers[spec["name"]] for spec in specs}
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+        return self.cleaned_data
+
+    def show_errors(self, errors: dict) -> None:
+        """Show errors found elsewhere (on submission) on this unbound form."""
+        self.full_clean()
+        for name, messages in errors.items():
+            if name in self.fields:
+                self._errors[name] = self.error_class(messages)
+
+    def items(self) -> list[dict]:
+        """What the template needs to draw each field accessibly, whatever its type."""
+        return [self._item(spec) for spec in self.specs]
+
+    def _item(self, spec: dict) -> dict:
+        bound = self[spec["name"]]
+        value = bound.data if self.is_bound else self.initial.get(spec["name"])
+        field_id = bound.auto_id
+        hint_id = f"{field_id}-hint" if spec.get("help") else ""
+        error_id = f"{field_id}-error" if bound.errors else ""
+        kind = spec["type"]
+        item = {
+            "bound": bound,
+            "kind": kind,
+            "name": bound.html_name,
+            "id": field_id,
+            "label": spec["label"],
+            "help": spec.get("help", ""),
+            "required": bool(spec.get("required")),
+            "errors": bound.errors,
+            "hint_id": hint_id,
+            "error_id": error_id,
+            "describedby": " ".join(filter(None, [hint_id, error_id])),
+            "input_type": INPUT_TYPES.get(kind, "text"),
+            "input_mode": INPUT_MODES.get(kind, ""),
+            "is_group": kind in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE, FieldType.LOCATION),
+            "anchor": field_id,
+            "value": "",
+        }
+        if kind == FieldType.BOOLEAN:
+            item["checked"] = value in (True, "true", "on", "1", 1)
+        elif kind in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE):
+            selected = value if isinstance(value, list) else [value]
+            selected = [str(v) for v in selected if v not in (None, "")]
+            item["choices"] = [
+                {
+                    "id": f"{field_id}_{position}",
+                    "value": choice["value"],
+                    "label": choice["label"],
+                    "checked": str(choice["value"]) in selected,
+                }
+                for position, choice in enumerate(spec["choices"])
+            ]
+            item["anchor"] = f"{field_id}_0"
+        elif kind == FieldType.LOCATION:
+            if isinstance(value, dict):
+                lat, lng = value.get("lat", ""), value.get("lng", "")
+            elif isinstance(value, list | tuple) and len(value) == 2:
+                lat, lng = value
+            else:
+                lat = lng = ""
+            item["lat"] = {"id": f"{field_id}_lat", "name": f"{bound.html_name}_lat", "value": lat}
+            item["lng"] = {"id": f"{field_id}_lng", "name": f"{bound.html_name}_lng", "value": lng}
+            item["anchor"] = item["lat"]["id"]
+        else:
+            item["value"] = "" if value is None else str(value)
+        return item
+
+
+# ---------------------------------------------------------------------------
+# The review page
+
+
+def answer_display(spec: dict, value) -> str:
+    """An answer as the person will read it on the review page."""
+    kind = spec["type"]
+    if kind == FieldType.BOOLEAN:
+        return _("Oui") if value in (True, "true", "on", "1", 1) else _("Non")
+    if value in (None, "", []):
+        return _("Non renseigné")
+    labels = {str(c["value"]): c["label"] for c in spec.get("choices", [])}
+    if kind == FieldType.CHOICE:
+        return labels.get(str(value), str(value))
+    if kind == FieldType.MULTIPLE_CHOICE:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(v), str(v)) for v in values)
+    if kind == FieldType.LOCATION and isinstance(value, dict):
+        return _("latitude %(lat)s, longitude %(lng)s") % {
+            "lat": value.get("lat", ""),
+            "lng": value.get("lng", ""),
+        }
+    if kind == FieldType.DATE:
+        try:
+            return date_format(datetime.date.fromisoformat(str(value)), "j F Y")
+        except ValueError:
+            return str(value)
+    return str(value)

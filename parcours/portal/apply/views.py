@@ -1,0 +1,349 @@
+"""Applying online: start a request, fill it in step by step, review it, send it.
+
+Every step saves the draft, even with mistakes, so the person can leave and come back.
+Only the person who owns a draft may see or change it: every view fetches it through
+``Case.objects.visible_to(user)`` and the person's own account.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from parcours.cases import selectors as case_selectors
+from parcours.cases.enums import CaseState
+from parcours.cases.errors import CaseError, IllegalTransition
+from parcours.cases.models import Case, Receipt
+from parcours.cases.receipts import receipt_context
+from parcours.cases.services import case_create_draft, case_submit, case_update_draft
+from parcours.catalog.models import Procedure
+from parcours.people.models import Person
+
+from .forms import SITUATION_SPEC, StepForm, answer_display, steps_of, visible_names
+
+ERRORS_KEY = "apply:{pk}:errors"
+
+
+def _person_for(user, procedure: Procedure) -> Person:
+    """The signed-in person's record in the procedure's administration, created from
+    their account the first time."""
+    person, _created = Person.objects.get_or_create(
+        organisation_id=procedure.organisation_id,
+        user=user,
+        defaults={
+            "given_name": user.first_name,
+            "family_name": user.last_name or user.email,
+            "email": user.email,
+        },
+    )
+    return person
+
+
+def _own_cases(user):
+    return Case.objects.visible_to(user).filter(person__user=user)
+
+
+def _draft_or_404(request, pk: int) -> Case:
+    return get_object_or_404(
+        _own_cases(request.user)
+        .filter(state=CaseState.DRAFT)
+        .select_related("procedure", "procedure_version"),
+        pk=pk,
+    )
+
+
+def _definition(case: Case) -> dict:
+    return case.procedure_version.form_definition or {"fields": []}
+
+
+class Plan:
+    """The steps of a draft's form, and which of them are shown for its answers."""
+
+    def __init__(self, case: Case):
+        self.case = case
+        self.definition = _definition(case)
+        self.specs = {spec["name"]: spec for spec in self.definition.get("fields", [])}
+        self.steps = steps_of(self.definition)
+        self.situation_step = len(self.steps) + 1
+
+    def visible_specs(self, step_number: int, answers: dict) -> list[dict]:
+        shown = set(visible_names(self.definition, answers))
+        step = self.steps[step_number - 1]
+        return [self.specs[name] for name in step.names if name in shown]
+
+    def step_of(self, name: str) -> int | None:
+        for step in self.steps:
+            if name in step.names:
+                return step.number
+        return None
+
+    def following(self, step_number: int, answers: dict) -> int:
+        """The next step that has something to ask (the last one always does)."""
+        for number in range(step_number + 1, self.situation_step):
+            if self.visible_specs(number, answers):
+                return number
+        return self.situation_step
+
+    def preceding(self, step_number: int, answers: dict) -> int | None:
+        for number in range(step_number - 1, 0, -1):
+            if self.visible_specs(number, answers):
+                return number
+        return None
+
+    def shown_steps(self, answers: dict) -> list[int]:
+        return [n for n in range(1, self.situation_step) if self.visible_specs(n, answers)] + [
+            self.situation_step
+        ]
+
+    def title(self, step_number: int) -> str:
+        if step_number == self.situation_step:
+            return _("Votre situation")
+        return self.steps[step_number - 1].title
+
+
+def _step_url(case: Case, number: int) -> str:
+    return reverse("portal:apply_step", args=[case.pk, number])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply_start(request, slug):
+    """Start a request, or resume the draft already started for this procedure."""
+    procedure = get_object_or_404(
+        Procedure.objects.published().select_related("organisation"), slug=slug
+    )
+    existing = (
+        _own_cases(request.user)
+        .filter(procedure=procedure, state=CaseState.DRAFT)
+        .order_by("-created_at")
+        .first()
+    )
+    if existing is not None and request.method == "POST":
+        return redirect(_step_url(existing, 1))
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                person = _person_for(request.user, procedure)
+                # One draft per person and procedure, even after a double click.
+                Person.objects.select_for_update().filter(pk=person.pk).first()
+                case = Case.objects.filter(
+                    person=person, procedure=procedure, state=CaseState.DRAFT
+                ).first() or case_create_draft(person=person, procedure=procedure, by=request.user)
+        except CaseError as error:
+            messages.error(request, error.message)
+            return redirect("portal:home")
+        return redirect(_step_url(case, 1))
+    version = procedure.current_version
+    return render(
+        request,
+        "portal/apply/start.html",
+        {
+            "procedure": procedure,
+            "draft": existing,
+            "documents": version.required_documents if version else [],
+            "has_form": version is not None,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply_step(request, pk, step):
+    case = _draft_or_404(request, pk)
+    plan = Plan(case)
+    if not 1 <= step <= plan.situation_step:
+        raise Http404
+    if step == plan.situation_step:
+        return _situation_step(request, case, plan)
+    stored = case.form_data
+    specs = plan.visible_specs(step, stored)
+    if not specs:
+        # Nothing to ask here for these answers: the conditions hide every field.
+        return redirect(_step_url(case, plan.following(step, stored)))
+    if request.method == "GET":
+        form = StepForm(specs=specs, initial=stored)
+        errors = request.session.get(ERRORS_KEY.format(pk=case.pk), {})
+        mine = {name: errors.pop(name) for name in list(errors) if name in form.fields}
+        if mine:
+            request.session[ERRORS_KEY.format(pk=case.pk)] = errors
+            form.show_errors(mine)
+        return _render_step(request, case, plan, step, form)
+
+    form = StepForm(data=request.POST, specs=specs)
+    answers = form.answers()
+    merged = {**stored, **answers}
+    still_shown = {spec["name"] for spec in plan.visible_specs(step, merged)}
+    case = case_update_draft(case=case, by=request.user, form_data=answers)
+    action = request.POST.get("action", "next")
+    if action == "later":
+        return _saved_for_later(request, case)
+    if action == "previous":
+        previous = plan.preceding(step, merged)
+        return redirect(_step_url(case, previous) if previous else _step_url(case, step))
+    form.checked = still_shown
+    if not form.is_valid():
+        for name in set(form.fields) - still_shown:
+            del form.fields[name]
+        form.specs = [spec for spec in specs if spec["name"] in still_shown]
+        return _render_step(request, case, plan, step, form)
+    appeared = still_shown - {spec["name"] for spec in specs}
+    if appeared:
+        messages.info(
+            request,
+            _("Selon votre réponse, nous avons une question de plus sur cette page.")
+            if len(appeared) == 1
+            else _("Selon vos réponses, nous avons d'autres questions sur cette page."),
+        )
+        return redirect(_step_url(case, step))
+    if request.GET.get("retour") == "verifier":
+        return redirect("portal:apply_review", pk=case.pk)
+    return redirect(_step_url(case, plan.following(step, merged)))
+
+
+def _situation_step(request, case: Case, plan: Plan):
+    step = plan.situation_step
+    initial = {"situation": case.situation}
+    if request.method == "GET":
+        form = StepForm(specs=[SITUATION_SPEC], initial=initial)
+        return _render_step(request, case, plan, step, form)
+    form = StepForm(data=request.POST, specs=[SITUATION_SPEC])
+    situation = form.answers()["situation"]
+    case = case_update_draft(case=case, by=request.user, form_data={}, situation=situation)
+    action = request.POST.get("action", "next")
+    if action == "later":
+        return _saved_for_later(request, case)
+    if action == "previous":
+        previous = plan.preceding(step, case.form_data)
+        return redirect(_step_url(case, previous) if previous else _step_url(case, step))
+    if not form.is_valid():
+        return _render_step(request, case, plan, step, form)
+    return redirect("portal:apply_review", pk=case.pk)
+
+
+def _render_step(request, case: Case, plan: Plan, step: int, form: StepForm):
+    shown = plan.shown_steps(case.form_data)
+    position = shown.index(step) + 1 if step in shown else step
+    error_list = [
+        {"anchor": item["anchor"], "message": message}
+        for item in form.items()
+        for message in item["errors"]
+    ]
+    non_field_errors = form.non_field_errors() if form.is_bound else []
+    return render(
+        request,
+        "portal/apply/step.html",
+        {
+            "case": case,
+            "procedure": case.procedure,
+            "form": form,
+            "items": form.items(),
+            "error_list": error_list,
+            "non_field_errors": non_field_errors,
+            "error_count": len(error_list) + len(non_field_errors),
+            "step": step,
+            "step_title": plan.title(step),
+            "position": position,
+            "total": len(shown),
+            "is_first": plan.preceding(step, case.form_data) is None,
+            "is_situation": step == plan.situation_step,
+            "from_review": request.GET.get("retour") == "verifier",
+        },
+    )
+
+
+def _saved_for_later(request, case: Case):
+    messages.success(
+        request,
+        _(
+            "Votre brouillon est enregistré. Pour le reprendre, revenez sur la démarche "
+            "« %(title)s » : vous retrouverez vos réponses."
+        )
+        % {"title": case.procedure.title},
+    )
+    return redirect("portal:cases")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply_review(request, pk):
+    case = get_object_or_404(
+        _own_cases(request.user).select_related("procedure", "procedure_version"), pk=pk
+    )
+    if case.state != CaseState.DRAFT:
+        # Sent already (a second click, another tab): show what was sent.
+        if case.reference:
+            return redirect("portal:apply_done", reference=case.reference)
+        raise Http404
+    plan = Plan(case)
+    if request.method == "POST":
+        return _submit(request, case, plan)
+    answers = case.form_data
+    sections = [
+        {
+            "number": number,
+            "title": plan.title(number),
+            "answers": [
+                {"label": spec["label"], "value": answer_display(spec, answers.get(spec["name"]))}
+                for spec in plan.visible_specs(number, answers)
+            ],
+        }
+        for number in plan.shown_steps(answers)
+        if number != plan.situation_step
+    ]
+    return render(
+        request,
+        "portal/apply/review.html",
+        {
+            "case": case,
+            "procedure": case.procedure,
+            "sections": sections,
+            "situation_step": plan.situation_step,
+            "documents": case.procedure_version.required_documents or [],
+        },
+    )
+
+
+def _submit(request, case: Case, plan: Plan):
+    try:
+        case = case_submit(case=case, by=request.user)
+    except IllegalTransition:
+        # Another request sent it a moment ago: one case, and its confirmation.
+        case.refresh_from_db()
+        if case.reference:
+            return redirect("portal:apply_done", reference=case.reference)
+        raise
+    except CaseError as error:
+        errors = {name: list(msgs) for name, msgs in error.errors.items()}
+        in_steps = {name: msgs for name, msgs in errors.items() if plan.step_of(name)}
+        for name, msgs in errors.items():
+            if name not in in_steps:
+                for message in msgs:
+                    messages.error(request, message)
+        if not in_steps:
+            if not errors:
+                messages.error(request, error.message)
+            return redirect("portal:apply_review", pk=case.pk)
+        request.session[ERRORS_KEY.format(pk=case.pk)] = in_steps
+        messages.error(request, error.message)
+        first = min(plan.step_of(name) for name in in_steps)
+        return redirect(_step_url(case, first))
+    request.session.pop(ERRORS_KEY.format(pk=case.pk), None)
+    return redirect("portal:apply_done", reference=case.reference)
+
+
+@login_required
+def apply_done(request, reference):
+    case = get_object_or_404(
+        case_selectors.case_for_reference(request.user, reference).filter(person__user=request.user)
+    )
+    receipt = get_object_or_404(Receipt.objects.select_related("case"), case=case)
+    context = receipt_context(receipt)
+    context["email"] = case.person.email
+    return render(request, "portal/apply/done.html", context)

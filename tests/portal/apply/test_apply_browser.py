@@ -1,0 +1,119 @@
+"""Applying in a real browser (Debian's chromium): every step with JavaScript off, and
+axe checking each page against the WCAG 2.1 A and AA rules, in both themes."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.test import Client
+from playwright.sync_api import sync_playwright
+
+from parcours.cases.models import Case
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+SCREENSHOTS = Path("var/screenshots/apply")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test's own database
+    # set-up and tear-down are synchronous and safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def violations(page) -> list[str]:
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("theme", ["neutral", "dsfr"])
+def test_a_citizen_applies_step_by_step_without_javascript_and_every_page_passes_axe(
+    live_server, settings, browser, transactional_db, school_procedure, citizen_a, theme
+):
+    settings.PARCOURS_THEME = theme
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    nojs = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    # Signed in through a real session (the sign-in page itself is tested elsewhere).
+    client = Client()
+    client.force_login(citizen_a.user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    nojs.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page = nojs.new_page()
+    # axe needs JavaScript: a second tab, signed in with the same session, checks each
+    # page the citizen sees.
+    checker = browser.new_context(locale="fr-FR", storage_state=nojs.storage_state()).new_page()
+    found = {}
+
+    def check(name):
+        assert page.locator("h1").count() == 1, name
+        page.screenshot(path=str(SCREENSHOTS / f"{theme}-{name}.png"), full_page=True)
+        checker.goto(page.url)
+        found[name] = violations(checker)
+
+    page.goto(f"{live_server.url}/demarches/{school_procedure.slug}/demande/")
+    check("start")
+    page.get_by_role("button", name="Commencer ma demande").click()
+    check("step-1")
+
+    # A step sent empty shows its errors, summarised at the top with links to the fields.
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    assert page.get_by_role("alert").get_by_role("link").count() == 3
+    page.screenshot(path=str(SCREENSHOTS / f"{theme}-step-1-errors.png"), full_page=True)
+    checker.get_by_role("button", name="Enregistrer et continuer").click()
+    found["step-1-errors"] = violations(checker)
+
+    page.get_by_label("Prénom de l'enfant").fill("Léa")
+    page.get_by_label("Date de naissance").fill("2020-05-04")
+    page.get_by_label("École Marie-Curie").check()
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    check("step-2")
+    page.get_by_label("Mon enfant mangera à la cantine").check()
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    page.get_by_label("Lundi").check()
+    check("step-2-conditional")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    check("step-3")
+    page.get_by_label("Courriel de contact").fill("alice@example.org")
+    page.get_by_label("Téléphone").fill("06 12 34 56 78")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    check("step-4")
+    page.get_by_label("Frères et sœurs").fill("1")
+    page.get_by_label("Revenu mensuel").fill("1 250,50")
+    page.get_by_label("Latitude").fill("47,9")
+    page.get_by_label("Longitude").fill("1,9")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    check("situation")
+    page.get_by_label("Ce que vous voulez nous dire").fill("Je travaille de nuit.")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    check("review")
+    assert page.get_by_text("École Marie-Curie").is_visible()
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    check("done")
+
+    case = Case.objects.get(person=citizen_a)
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Accusé de réception de votre demande"
+    )
+    assert page.get_by_text(case.reference).first.is_visible()
+    assert case.form_data["canteen_days"] == ["mon"]
+    assert case.situation == "Je travaille de nuit."
+    assert {name: v for name, v in found.items() if v} == {}
