@@ -46,6 +46,7 @@ messages:
 
 migrate: install
 	$(BIN)/python manage.py migrate --verbosity 0
+	$(BIN)/python manage.py createcachetable
 
 demo-if-empty: migrate
 	$(BIN)/python manage.py load_demo --if-empty

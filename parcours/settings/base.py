@@ -91,6 +91,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# A cache shared by every app server (rate limits, OIDC discovery). CACHE_URL such as
+# redis://127.0.0.1:6379/1 in production; the default is a table of the database, so
+# the demo needs nothing installed (`manage.py createcachetable`, run by make migrate).
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://parcours_cache")}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
