@@ -115,6 +115,8 @@ def case_submit(*, case: Case, by, now: datetime.datetime | None = None) -> Case
                 field=field,
                 errors=errors,
             ) from None
+        if case.procedure.is_geolocated:
+            _place_from_answers(case, definition)
         if case.procedure.is_geolocated and (case.latitude is None or case.longitude is None):
             raise CaseError(_("Indiquez l'endroit concerné sur la carte."), field="location")
         procedure = case.procedure
@@ -382,6 +384,15 @@ def format_reference(*, year: int, prefix: str, number: int) -> str:
 
 # ---------------------------------------------------------------------------
 # Internals
+
+
+def _place_from_answers(case: Case, definition: dict) -> None:
+    """A geolocated report takes its place from the form's first location answer."""
+    for field in definition.get("fields", []):
+        point = case.form_data.get(field["name"]) if field.get("type") == "location" else None
+        if point:
+            case.latitude, case.longitude = point["lat"], point["lng"]
+            return
 
 
 def _lock(case: Case) -> Case:

@@ -427,3 +427,26 @@ def test_two_submissions_at_the_same_moment_get_distinct_references(
         f"{first + 1:06d}",
     ]
     assert ReferenceCounter.objects.get().last_value == first + 1
+
+
+@pytest.mark.sqlite
+def test_a_street_report_takes_its_place_from_the_location_answer(citizen_a, unit_1):
+    form = {
+        "fields": [
+            {"name": "what", "label": "Quel problème ?", "type": "text", "required": True},
+            {"name": "where", "label": "Où ?", "type": "location", "required": True},
+        ]
+    }
+    procedure = ProcedureFactory(
+        handling_unit=unit_1, is_geolocated=True, no_implicit_decision=True, version=form
+    )
+    draft = services.case_create_draft(
+        person=citizen_a,
+        procedure=procedure,
+        by=citizen_a.user,
+        form_data={"what": "Nid-de-poule", "where": {"lat": "47.9", "lng": "1.9"}},
+    )
+
+    case = services.case_submit(case=draft, by=citizen_a.user)
+
+    assert (case.latitude, case.longitude) == (47.9, 1.9)

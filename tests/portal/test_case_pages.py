@@ -37,7 +37,7 @@ def test_the_citizen_sees_their_case_with_its_status_deadline_and_service(
 
 @pytest.mark.sqlite
 def test_the_citizen_lists_their_cases_including_drafts(client, submitted, citizen_a, procedure):
-    services.case_create_draft(person=citizen_a, procedure=procedure, by=citizen_a.user)
+    draft = services.case_create_draft(person=citizen_a, procedure=procedure, by=citizen_a.user)
     client.force_login(citizen_a.user)
 
     response = client.get(reverse("portal:cases"))
@@ -45,6 +45,7 @@ def test_the_citizen_lists_their_cases_including_drafts(client, submitted, citiz
     assert response.status_code == HTTPStatus.OK
     assert submitted.reference in response.content.decode()
     assert "Brouillon du" in response.content.decode()
+    assert reverse("portal:apply_step", args=[draft.pk, 1]) in response.content.decode()
 
 
 @pytest.mark.parametrize("viewer", ["citizen_b", "agent_2"])
