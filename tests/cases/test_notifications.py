@@ -117,6 +117,7 @@ def test_an_implicit_decision_is_told_too(
 
     (message,) = mailoutbox
     assert "Nous ne vous avons pas répondu dans le délai" in message.body
+    assert "n'avons pas répondu" in message.subject  # not HTML-escaped in a plain header
     case.refresh_from_db()
     assert case.state == CaseState.IMPLICIT_ACCEPTANCE
 
@@ -165,3 +166,4 @@ def test_every_email_links_back_to_the_case(
     url = f"https://demarches.bellerive.example/dossiers/{case.reference}/"
     assert url in message.body
     assert f'href="{url}"' in message.alternatives[0][0]
+
