@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "parcours.people",
     "parcours.catalog",
     "parcours.cases",
+    "parcours.contacts",
     "parcours.notifications",
     "parcours.worker",
     "parcours.portal",
