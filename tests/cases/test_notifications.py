@@ -166,4 +166,3 @@ def test_every_email_links_back_to_the_case(
     url = f"https://demarches.bellerive.example/dossiers/{case.reference}/"
     assert url in message.body
     assert f'href="{url}"' in message.alternatives[0][0]
-
