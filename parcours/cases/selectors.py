@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from .enums import CaseState, Transition
-from .models import Case, CaseEvent
+from .models import Case, CaseEvent, Document
 
 
 def cases_of_citizen(user) -> QuerySet[Case]:
@@ -58,4 +58,22 @@ def last_information_request(case: Case) -> CaseEvent | None:
         .select_related("actor")
         .order_by("-created_at", "-pk")
         .first()
+    )
+
+
+def documents_of_case(case: Case) -> QuerySet[Document]:
+    """The files attached to a case, oldest first. The caller has checked access to it."""
+    return (
+        Document.objects.filter(case=case)
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def document_for_reference(user, reference: str, pk: int) -> QuerySet[Document]:
+    """A document of a submitted case, only among the cases the user may see."""
+    return Document.objects.filter(
+        pk=pk,
+        case__in=Case.objects.visible_to(user).exclude(state=CaseState.DRAFT),
+        case__reference=reference,
     )

@@ -6,10 +6,15 @@ citizen's notification for after the commit. Nothing else changes ``Case.state``
 """
 
 import datetime
+import hashlib
 import logging
+import os
 
+import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,10 +26,10 @@ from parcours.organisations.selectors import agent_for
 from parcours.people.models import Person
 
 from . import clock
-from .enums import CaseChannel, CaseState, DecisionOutcome, EventKind, Transition
+from .enums import OPEN_STATES, CaseChannel, CaseState, DecisionOutcome, EventKind, Transition
 from .errors import CaseError, NotAllowed
 from .lifecycle import Actor, TransitionRule, rule_for
-from .models import Case, CaseEvent, Decision, Receipt, ReferenceCounter
+from .models import Case, CaseEvent, Decision, Document, Receipt, ReferenceCounter
 
 REASON_MAX_LENGTH = 10_000
 
@@ -331,6 +336,131 @@ def apply_due_implicit_decisions(*, today: datetime.date | None = None, limit: i
             # One inconsistent case must not hold back everyone else's decision.
             logger.exception("Implicit decision not recorded for case %s", pk)
     return applied
+
+
+# ---------------------------------------------------------------------------
+# Documents
+
+# The types a document may have, read from its first bytes, never from its name.
+DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+DOCUMENT_STATES = [CaseState.DRAFT, *OPEN_STATES]
+MEBIBYTE = 1024 * 1024
+
+
+def document_add(*, case: Case, by, upload, kind_code: str = "") -> Document:
+    """Attach a file to a case, for the person (or an agent acting for them), while the
+    case is being prepared or examined. The type is read from the content; the file is
+    stored privately and the case's history records it once the case is sent."""
+    with transaction.atomic():
+        case = _lock(case)
+        _ensure_citizen_side(person=case.person, by=by)
+        if case.state not in DOCUMENT_STATES:
+            raise CaseError(
+                _("Ce dossier est clos : vous ne pouvez plus y joindre de pièce."), field="file"
+            )
+        kind_code = kind_code or ""
+        codes = {
+            document.get("code")
+            for document in case.procedure_version.required_documents or []
+            if isinstance(document, dict)
+        }
+        if kind_code and kind_code not in codes:
+            raise CaseError(_("Cette pièce n'est pas demandée pour cette démarche."), field="file")
+        if upload is None:
+            raise CaseError(_("Choisissez le fichier à joindre."), field="file")
+        name = _clean_file_name(getattr(upload, "name", "") or "")
+        size = upload.size
+        if not size:
+            raise CaseError(
+                _("Ce fichier est vide : %(name)s. Choisissez un autre fichier.") % {"name": name},
+                field="file",
+            )
+        limit = settings.PARCOURS_UPLOAD_MAX_BYTES
+        if size > limit:
+            raise CaseError(
+                _(
+                    "Ce fichier dépasse %(limit)s : %(name)s. Réduisez-le ou scannez-le moins finement."
+                )
+                % {"limit": _size_label(limit), "name": name},
+                field="file",
+            )
+        upload.seek(0)
+        guessed = filetype.guess(upload.read(2048))
+        content_type = guessed.mime if guessed else ""
+        if content_type not in DOCUMENT_TYPES:
+            raise CaseError(
+                _(
+                    "Ce fichier n'est pas un PDF, un JPEG ou un PNG : %(name)s. "
+                    "Enregistrez-le ou photographiez-le dans l'un de ces formats."
+                )
+                % {"name": name},
+                field="file",
+            )
+        upload.seek(0)
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        document = Document(
+            organisation_id=case.organisation_id,
+            case=case,
+            kind_code=kind_code,
+            original_name=name,
+            content_type=content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+            uploaded_by=by,
+        )
+        document.file.save(f"{name}.{DOCUMENT_TYPES[content_type]}", upload, save=False)
+        stored = document.file.name
+        try:
+            document.save()
+            if case.state != CaseState.DRAFT:
+                CaseEvent.objects.create(
+                    organisation_id=case.organisation_id,
+                    case=case,
+                    kind=EventKind.DOCUMENT_ADDED,
+                    actor=by,
+                    visible_to_citizen=True,
+                    data={"document_id": document.pk, "name": name, "kind_code": kind_code},
+                )
+        except BaseException:
+            document.file.storage.delete(stored)
+            raise
+        # Should an outer transaction roll back later, the file stays without its row:
+        # the row is the only way to it, so it is never served.
+    return document
+
+
+def document_remove(*, document: Document, by) -> None:
+    """Take a file back from a draft. Once the case is sent, its pieces stay on file."""
+    with transaction.atomic():
+        case = _lock(document.case)
+        _ensure_citizen_side(person=case.person, by=by)
+        if case.state != CaseState.DRAFT:
+            raise CaseError(
+                _("Votre demande est envoyée : ses pièces ne peuvent plus être retirées."),
+                field="file",
+            )
+        document = Document.objects.select_for_update().filter(pk=document.pk, case=case).first()
+        if document is None:
+            return
+        storage, name = document.file.storage, document.file.name
+        document.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _clean_file_name(name: str) -> str:
+    """The name the person gave their file, without folders or control characters."""
+    name = os.path.basename(name.replace("\\", "/"))
+    name = "".join(char for char in name if char.isprintable()).strip()
+    return name[:255] or _("fichier sans nom")
+
+
+def _size_label(size: int) -> str:
+    if size % MEBIBYTE == 0:
+        return _("%(count)s Mo") % {"count": size // MEBIBYTE}
+    return str(filesizeformat(size))
 
 
 # ---------------------------------------------------------------------------

@@ -166,6 +166,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The largest document a person may attach to a case (bytes). Keep the web server's
+# request limit (e.g. nginx client_max_body_size) a little above it.
+PARCOURS_UPLOAD_MAX_BYTES = env.int("PARCOURS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Email: EMAIL_URL such as smtp+tls://user:password@smtp.example.org:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
