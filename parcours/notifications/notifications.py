@@ -6,8 +6,23 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from parcours.cases.enums import CITIZEN_LABELS
+from parcours.cases.enums import CITIZEN_LABELS, Transition
 from parcours.cases.models import CaseEvent
+
+# Messages the person receives whatever their preferences, when we have their address:
+# the receipt (CRPA L112-3), requests for missing pieces (L114-5) and decisions with
+# their appeal routes (L211-2, CJA R421-5). Without them deadlines cannot run.
+ALWAYS_SENT = frozenset(
+    {
+        Transition.SUBMIT,
+        Transition.REQUEST_INFORMATION,
+        Transition.ACCEPT,
+        Transition.REJECT,
+        Transition.CLOSE_WITHOUT_ACTION,
+        Transition.IMPLICIT_ACCEPTANCE,
+        Transition.IMPLICIT_REJECTION,
+    }
+)
 
 
 class EmailNotification:
@@ -59,9 +74,16 @@ class CaseEventNotification(EmailNotification):
     def language(self) -> str:
         return self.person.preferred_language or settings.LANGUAGE_CODE
 
+    @property
+    def is_always_sent(self) -> bool:
+        return self.event.transition in ALWAYS_SENT
+
     def should_send(self) -> bool:
-        # A citizen who acted themself online does not need an email for their own draft.
-        return self.event.visible_to_citizen and super().should_send()
+        if not self.event.visible_to_citizen:
+            return False
+        if not (self.is_always_sent or self.person.notify_by_email):
+            return False
+        return super().should_send()
 
     def context(self) -> dict:
         return {

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Person
+from .models import IdentityDispute, Person
 
 
 @admin.register(Person)
@@ -9,3 +9,12 @@ class PersonAdmin(admin.ModelAdmin):
     list_filter = ["organisation", "preferred_channel", "kind"]
     search_fields = ["family_name", "usual_name", "given_name", "email", "phone"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(IdentityDispute)
+class IdentityDisputeAdmin(admin.ModelAdmin):
+    list_display = ["person", "field", "proposed_value", "organisation", "status", "created_at"]
+    list_filter = ["status", "field", "organisation"]
+    search_fields = ["person__family_name", "person__given_name", "proposed_value"]
+    raw_id_fields = ["person", "user"]
+    readonly_fields = ["created_at"]

@@ -36,3 +36,16 @@ class AccessibilityNeed(models.TextChoices):
 class Language(models.TextChoices):
     FR = "fr", pgettext_lazy("language name", "Français")
     EN = "en", pgettext_lazy("language name", "Anglais")
+
+
+class IdentityField(models.TextChoices):
+    """The identity fields a certified person may dispute."""
+
+    GIVEN_NAME = "given_name", _("Prénom(s)")
+    FAMILY_NAME = "family_name", _("Nom de naissance")
+    BIRTH_DATE = "birth_date", _("Date de naissance")
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("À traiter")
+    RESOLVED = "resolved", _("Traité")

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.models import Organisation
 
-from .enums import PREFERRED_CHANNELS, AccessibilityNeed, Channel, Language, PersonKind
+from .enums import (
+    PREFERRED_CHANNELS,
+    AccessibilityNeed,
+    Channel,
+    DisputeStatus,
+    IdentityField,
+    Language,
+    PersonKind,
+)
 
 
 class Person(models.Model):
@@ -64,6 +72,19 @@ class Person(models.Model):
         help_text=_("Liste de besoins parmi ceux prévus (gros caractères, FALC, LSF…)."),
     )
     accessibility_note = models.TextField(_("précisions sur l'accessibilité"), blank=True)
+    notify_by_email = models.BooleanField(
+        _("recevoir les nouvelles de ses dossiers par courriel"),
+        default=True,
+        help_text=_(
+            "Les messages obligatoires (accusé de réception, demandes de pièces, décisions) "
+            "sont envoyés quel que soit ce choix."
+        ),
+    )
+    notify_by_sms = models.BooleanField(
+        _("recevoir les nouvelles de ses dossiers par SMS"),
+        default=False,
+        help_text=_("Préférence enregistrée : l'envoi de SMS n'existe pas encore."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -113,3 +134,38 @@ class Person(models.Model):
     def get_accessibility_needs_display(self) -> list[str]:
         labels = dict(AccessibilityNeed.choices)
         return [labels[need] for need in self.accessibility_needs if need in labels]
+
+
+class IdentityDispute(models.Model):
+    """A person says their certified identity is wrong: an agent checks and answers.
+
+    Certified data comes from the identity provider and is never edited by the person
+    themself; the dispute keeps what they proposed and why, for the administration.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identity_disputes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signalé par"),
+    )
+    field = models.CharField(_("donnée contestée"), max_length=32, choices=IdentityField.choices)
+    proposed_value = models.CharField(_("valeur proposée"), max_length=200)
+    explanation = models.TextField(_("explication"), blank=True)
+    status = models.CharField(
+        _("état"), max_length=16, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("signalé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contestation d'identité")
+        verbose_name_plural = _("contestations d'identité")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_field_display()}"

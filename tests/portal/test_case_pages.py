@@ -229,11 +229,11 @@ def test_the_cases_list_costs_the_same_queries_for_one_case_or_many(
     submit_one()
     client.force_login(citizen_a.user)
     client.get(reverse("portal:cases"))  # warm the session and the caches
-    # session, user, agent lookup, cases list
-    with django_assert_num_queries(4):
+    # session, user, agent lookup, cases list, the "Mon profil" link
+    with django_assert_num_queries(5):
         client.get(reverse("portal:cases"))
     for _ in range(5):
         submit_one()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("portal:cases"))
     assert response.content.decode().count("/dossiers/20") == 6
