@@ -381,7 +381,7 @@ def document_add(*, case: Case, by, upload, kind_code: str = "") -> Document:
                 _(
                     "Ce fichier dépasse %(limit)s : %(name)s. Réduisez-le ou scannez-le moins finement."
                 )
-                % {"limit": _size_label(limit), "name": name},
+                % {"limit": size_label(limit), "name": name},
                 field="file",
             )
         upload.seek(0)
@@ -457,7 +457,8 @@ def _clean_file_name(name: str) -> str:
     return name[:255] or _("fichier sans nom")
 
 
-def _size_label(size: int) -> str:
+def size_label(size: int) -> str:
+    """A size limit as people say it: "10 Mo" rather than "10,0 Mio"."""
     if size % MEBIBYTE == 0:
         return _("%(count)s Mo") % {"count": size // MEBIBYTE}
     return str(filesizeformat(size))

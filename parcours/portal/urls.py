@@ -17,4 +17,5 @@ urlpatterns = [
     path("dossiers/<str:reference>/", views.case_detail, name="case"),
     path("dossiers/<str:reference>/accuse-de-reception/", views.receipt, name="receipt"),
     path("dossiers/<str:reference>/accuse-de-reception.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("dossiers/<str:reference>/pieces/<int:pk>/", views.document, name="document"),
 ]

@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
@@ -60,6 +60,7 @@ def case_detail(request, reference):
             "steps": ProgressStep.choices,
             "decision": case.decisions.all()[0] if case.decisions.all() else None,
             "receipt": Receipt.objects.filter(case=case).first(),
+            "documents": case_selectors.documents_of_case(case),
         },
     )
 
@@ -87,4 +88,20 @@ def receipt_pdf(request, reference):
     response["Content-Disposition"] = (
         f'attachment; filename="accuse-de-reception-{receipt.case.reference}.pdf"'
     )
+    return response
+
+
+@never_cache
+@login_required
+def document(request, reference, pk):
+    """A file attached to a case, for whoever may see the case: always as a download,
+    with the type read from its content when it was received, never sniffed again."""
+    document = get_object_or_404(case_selectors.document_for_reference(request.user, reference, pk))
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return response

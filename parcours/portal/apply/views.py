@@ -5,6 +5,7 @@ Only the person who owns a draft may see or change it: every view fetches it thr
 ``Case.objects.visible_to(user)`` and the person's own account.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -13,14 +14,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from parcours.cases import selectors as case_selectors
 from parcours.cases.enums import CaseState
 from parcours.cases.errors import CaseError, IllegalTransition
-from parcours.cases.models import Case, Receipt
+from parcours.cases.models import Case, Document, Receipt
 from parcours.cases.receipts import receipt_context
-from parcours.cases.services import case_create_draft, case_submit, case_update_draft
+from parcours.cases.services import (
+    case_create_draft,
+    case_submit,
+    case_update_draft,
+    document_add,
+    document_remove,
+    size_label,
+)
 from parcours.catalog.models import Procedure
 from parcours.people.models import Person
 
@@ -223,7 +231,9 @@ def _situation_step(request, case: Case, plan: Plan):
         return redirect(_step_url(case, previous) if previous else _step_url(case, step))
     if not form.is_valid():
         return _render_step(request, case, plan, step, form)
-    return redirect("portal:apply_review", pk=case.pk)
+    if request.GET.get("retour") == "verifier":
+        return redirect("portal:apply_review", pk=case.pk)
+    return redirect("portal:apply_documents", pk=case.pk)
 
 
 def _render_step(request, case: Case, plan: Plan, step: int, form: StepForm):
@@ -249,7 +259,8 @@ def _render_step(request, case: Case, plan: Plan, step: int, form: StepForm):
             "step": step,
             "step_title": plan.title(step),
             "position": position,
-            "total": len(shown),
+            # The documents step comes after the situation, before the review.
+            "total": len(shown) + 1,
             "is_first": plan.preceding(step, case.form_data) is None,
             "is_situation": step == plan.situation_step,
             "from_review": request.GET.get("retour") == "verifier",
@@ -267,6 +278,129 @@ def _saved_for_later(request, case: Case):
         % {"title": case.procedure.title},
     )
     return redirect("portal:cases")
+
+
+# ---------------------------------------------------------------------------
+# Documents
+
+ACCEPTED_FILES = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+
+
+def _pieces(case: Case, *, error: dict | None = None) -> list[dict]:
+    """Each required document with the files given for it, then "another document"."""
+    documents = list(case_selectors.documents_of_case(case))
+    required = [
+        {
+            "code": piece["code"],
+            "label": piece["label"],
+            "help": piece.get("help", ""),
+            "required": bool(piece.get("required", True)),
+        }
+        for piece in case.procedure_version.required_documents or []
+        if isinstance(piece, dict) and piece.get("code") and piece.get("label")
+    ]
+    other = {
+        "code": "",
+        "label": _("Autre pièce"),
+        "help": _(
+            "Facultatif. Tout autre document que vous jugez utile à l'examen de votre demande."
+        ),
+        "required": False,
+    }
+    pieces = []
+    for position, piece in enumerate([*required, other], start=1):
+        field_id = f"piece-{position}"
+        message = error["message"] if error and error["code"] == piece["code"] else ""
+        pieces.append(
+            {
+                **piece,
+                "documents": [d for d in documents if d.kind_code == piece["code"]],
+                "id": field_id,
+                "error": message,
+                "describedby": " ".join(
+                    filter(None, [f"{field_id}-hint", f"{field_id}-error" if message else ""])
+                ),
+            }
+        )
+    # Files given for a piece the procedure no longer asks for still show, as others.
+    known = {piece["code"] for piece in required}
+    pieces[-1]["documents"] += [d for d in documents if d.kind_code and d.kind_code not in known]
+    return pieces
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply_documents(request, pk):
+    """The supporting documents: one file field per required piece, and any other piece.
+    Each upload is sent on its own, so a refused file never loses the others."""
+    case = _draft_or_404(request, pk)
+    plan = Plan(case)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action", "upload")
+        if action == "later":
+            return _saved_for_later(request, case)
+        if action == "previous":
+            return redirect(_step_url(case, plan.situation_step))
+        if action == "next":
+            return redirect("portal:apply_review", pk=case.pk)
+        kind_code = request.POST.get("kind_code", "")
+        try:
+            document = document_add(
+                case=case, by=request.user, upload=request.FILES.get("file"), kind_code=kind_code
+            )
+        except CaseError as refused:
+            error = {"code": kind_code, "message": refused.message}
+        else:
+            messages.success(
+                request,
+                _("Le fichier « %(name)s » est joint à votre demande.")
+                % {"name": document.original_name},
+            )
+            return redirect("portal:apply_documents", pk=case.pk)
+    shown = plan.shown_steps(case.form_data)
+    pieces = _pieces(case, error=error)
+    return render(
+        request,
+        "portal/apply/documents.html",
+        {
+            "case": case,
+            "procedure": case.procedure,
+            "pieces": pieces,
+            "error_list": [
+                {"anchor": piece["id"], "message": piece["error"]}
+                for piece in pieces
+                if piece["error"]
+            ],
+            "non_field_errors": (
+                [error["message"]] if error and not any(piece["error"] for piece in pieces) else []
+            ),
+            "error_count": 1 if error else 0,
+            "position": len(shown) + 1,
+            "total": len(shown) + 1,
+            "accept": ACCEPTED_FILES,
+            "max_size": size_label(settings.PARCOURS_UPLOAD_MAX_BYTES),
+        },
+    )
+
+
+@login_required
+@require_POST
+def apply_document_remove(request, pk, document_pk):
+    case = _draft_or_404(request, pk)
+    document = get_object_or_404(Document.objects.filter(case=case), pk=document_pk)
+    try:
+        document_remove(document=document, by=request.user)
+    except CaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Le fichier « %(name)s » est retiré de votre demande.")
+            % {"name": document.original_name},
+        )
+    return redirect("portal:apply_documents", pk=case.pk)
 
 
 @never_cache
@@ -297,6 +431,7 @@ def apply_review(request, pk):
         for number in plan.shown_steps(answers)
         if number != plan.situation_step
     ]
+    pieces = _pieces(case)
     return render(
         request,
         "portal/apply/review.html",
@@ -305,7 +440,9 @@ def apply_review(request, pk):
             "procedure": case.procedure,
             "sections": sections,
             "situation_step": plan.situation_step,
-            "documents": case.procedure_version.required_documents or [],
+            "pieces": pieces,
+            "missing": [piece for piece in pieces if piece["required"] and not piece["documents"]],
+            "has_documents": any(piece["documents"] for piece in pieces),
         },
     )
 

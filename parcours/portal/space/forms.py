@@ -1,5 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from parcours.cases.services import size_label
 
 TEXT_MAX_LENGTH = 5_000
 
@@ -45,3 +48,33 @@ class AnswerForm(forms.Form):
             ),
         },
     )
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input. Each is checked by the case service, from its content."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(AttachmentsField, self).clean(item, initial) for item in files if item]
+
+
+class AnswerWithFilesForm(AnswerForm):
+    files = AttachmentsField(
+        label=_("Documents à joindre (facultatif)"),
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _(
+            "PDF, JPEG ou PNG, %(size)s au plus par fichier. Vous pouvez en choisir plusieurs."
+        ) % {"size": size_label(settings.PARCOURS_UPLOAD_MAX_BYTES)}

@@ -6,6 +6,7 @@ every change goes through the case services.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ from parcours.cases import services
 from parcours.cases.enums import CaseState
 from parcours.cases.errors import CaseError
 
-from .forms import AnswerForm, WithdrawForm
+from .forms import AnswerWithFilesForm, WithdrawForm
 
 
 @login_required
@@ -60,14 +61,25 @@ def answer(request, reference):
             _("Nous n'attendons pas de réponse de votre part sur ce dossier pour le moment."),
         )
         return redirect("portal:case", reference=case.reference)
-    form = AnswerForm(data=request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = AnswerWithFilesForm(
+        data=request.POST if posted else None, files=request.FILES if posted else None
+    )
+    if posted and form.is_valid():
+        added = []
         try:
-            services.case_resume_review(
-                case=case, by=request.user, reason=form.cleaned_data["answer"]
-            )
+            # The files and the answer go together, or nothing does.
+            with transaction.atomic():
+                for upload in form.cleaned_data["files"]:
+                    added.append(services.document_add(case=case, by=request.user, upload=upload))
+                services.case_resume_review(
+                    case=case, by=request.user, reason=form.cleaned_data["answer"]
+                )
         except CaseError as error:
-            form.add_error("answer" if error.field == "reason" else None, error.message)
+            for document in added:  # their rows are rolled back: so are their files
+                document.file.storage.delete(document.file.name)
+            field = {"reason": "answer", "file": "files"}.get(error.field)
+            form.add_error(field, error.message)
         else:
             messages.success(
                 request,

@@ -147,7 +147,7 @@ def test_a_step_shows_its_fields_with_labels_hints_and_fieldsets(client, citizen
     assert 'type="date"' in html
     assert "<legend" in html
     assert 'type="radio"' in html
-    assert "Étape 1 sur 5" in html
+    assert "Étape 1 sur 6" in html
 
 
 @pytest.mark.sqlite
@@ -283,7 +283,7 @@ def test_the_situation_step_saves_what_the_person_wants_to_say(client, citizen_a
 
     response = client.post(step_url(complete_draft, 5), {"situation": "Je travaille de nuit."})
 
-    assert response["Location"] == reverse("portal:apply_review", args=[complete_draft.pk])
+    assert response["Location"] == reverse("portal:apply_documents", args=[complete_draft.pk])
     complete_draft.refresh_from_db()
     assert complete_draft.situation == "Je travaille de nuit."
 

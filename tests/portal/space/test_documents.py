@@ -1,0 +1,218 @@
+"""Documents after submission: attached to an answer, listed on the case page, and
+downloaded only by those who may see the case."""
+
+import datetime
+from http import HTTPStatus
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from parcours.cases import services
+from parcours.cases.enums import CaseState, EventKind
+from parcours.cases.models import CaseEvent, Document
+from tests.cases.test_documents_service import PDF, PNG, WINDOWS_EXE
+
+pytestmark = pytest.mark.sqlite
+
+MONDAY_2_MARCH = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def on_monday_2_march(time_machine):
+    time_machine.move_to(MONDAY_2_MARCH, tick=False)
+
+
+@pytest.fixture(autouse=True)
+def no_receipt_pdf(monkeypatch):
+    monkeypatch.setattr(services, "_after_commit_render_receipt", lambda receipt: None)
+
+
+@pytest.fixture
+def submitted(draft, citizen_a):
+    services.document_add(
+        case=draft, by=citizen_a.user, upload=SimpleUploadedFile("avis-impot.pdf", PDF)
+    )
+    return services.case_submit(case=draft, by=citizen_a.user)
+
+
+@pytest.fixture
+def awaiting(submitted, agent_1):
+    case = services.case_start_review(case=submitted, by=agent_1.user)
+    return services.case_request_information(
+        case=case,
+        by=agent_1.user,
+        reason="Il manque le justificatif de domicile.",
+        due_on=datetime.date(2026, 3, 20),
+    )
+
+
+def answer_url(case) -> str:
+    return reverse("portal:case_answer", args=[case.reference])
+
+
+def document_url(document) -> str:
+    return reverse("portal:document", args=[document.case.reference, document.pk])
+
+
+# Answering with files
+
+
+def test_the_answer_page_offers_a_file_field(client, citizen_a, awaiting):
+    client.force_login(citizen_a.user)
+
+    html = client.get(answer_url(awaiting)).content.decode()
+
+    assert 'enctype="multipart/form-data"' in html
+    assert 'type="file"' in html
+    assert "multiple" in html
+    assert "PDF, JPEG ou PNG, 10 Mo au plus par fichier" in html
+
+
+def test_an_answer_with_files_attaches_them_records_events_and_resumes_the_review(
+    client, citizen_a, awaiting
+):
+    client.force_login(citizen_a.user)
+
+    response = client.post(
+        answer_url(awaiting),
+        {
+            "answer": "Voici mon justificatif.",
+            "files": [
+                SimpleUploadedFile("facture.pdf", PDF),
+                SimpleUploadedFile("bail.png", PNG),
+            ],
+        },
+    )
+
+    assert response["Location"] == reverse("portal:case", args=[awaiting.reference])
+    awaiting.refresh_from_db()
+    assert awaiting.state == CaseState.IN_REVIEW
+    names = set(Document.objects.filter(case=awaiting).values_list("original_name", flat=True))
+    assert names == {"avis-impot.pdf", "facture.pdf", "bail.png"}
+    events = CaseEvent.objects.filter(case=awaiting, kind=EventKind.DOCUMENT_ADDED)
+    assert sorted(event.data["name"] for event in events) == ["bail.png", "facture.pdf"]
+    assert all(event.visible_to_citizen for event in events)
+
+
+def test_a_refused_file_keeps_the_answer_typed_and_sends_nothing(client, citizen_a, awaiting):
+    client.force_login(citizen_a.user)
+
+    response = client.post(
+        answer_url(awaiting),
+        {
+            "answer": "Voici mon justificatif.",
+            "files": [
+                SimpleUploadedFile("facture.pdf", PDF),
+                SimpleUploadedFile("justificatif.pdf", WINDOWS_EXE),
+            ],
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "Ce fichier n&#x27;est pas un PDF, un JPEG ou un PNG : justificatif.pdf." in html
+    assert "Voici mon justificatif." in html
+    assert 'aria-invalid="true"' in html
+    awaiting.refresh_from_db()
+    assert awaiting.state == CaseState.AWAITING_CITIZEN
+    assert list(Document.objects.values_list("original_name", flat=True)) == ["avis-impot.pdf"]
+    assert not CaseEvent.objects.filter(kind=EventKind.DOCUMENT_ADDED).exists()
+
+
+def test_an_answer_without_files_still_works(client, citizen_a, awaiting):
+    client.force_login(citizen_a.user)
+
+    client.post(answer_url(awaiting), {"answer": "Je l'apporte au guichet demain."})
+
+    awaiting.refresh_from_db()
+    assert awaiting.state == CaseState.IN_REVIEW
+
+
+# The case page and downloads
+
+
+def test_the_case_page_lists_the_documents_with_size_and_date(client, citizen_a, submitted):
+    client.force_login(citizen_a.user)
+
+    html = client.get(reverse("portal:case", args=[submitted.reference])).content.decode()
+
+    document = Document.objects.get(case=submitted)
+    assert "Vos documents" in html
+    assert "avis-impot.pdf" in html
+    assert document_url(document) in html
+    assert "2 mars 2026" in html
+    assert "octets" in html
+
+
+def test_the_case_page_says_when_there_is_no_document(client, citizen_a, draft):
+    case = services.case_submit(case=draft, by=citizen_a.user)
+    client.force_login(citizen_a.user)
+
+    html = client.get(reverse("portal:case", args=[case.reference])).content.decode()
+
+    assert "Aucune pièce n'est jointe à ce dossier." in html
+
+
+@pytest.mark.parametrize("who", ["citizen_a", "agent_1"])
+def test_the_owner_and_the_unit_s_agent_download_a_document_as_an_attachment(
+    client, submitted, who, request
+):
+    client.force_login(request.getfixturevalue(who).user)
+    document = Document.objects.get(case=submitted)
+
+    response = client.get(document_url(document))
+
+    assert response.status_code == HTTPStatus.OK
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="avis-impot.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("someone_else", ["citizen_b", "agent_2"])
+def test_nobody_else_downloads_a_document(client, submitted, someone_else, request):
+    client.force_login(request.getfixturevalue(someone_else).user)
+    document = Document.objects.get(case=submitted)
+
+    assert client.get(document_url(document)).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_document_is_not_reached_through_another_case_s_reference(
+    client, citizen_a, citizen_b, submitted, procedure
+):
+    from tests.factories import CaseFactory
+
+    theirs = services.case_submit(
+        case=CaseFactory(procedure=procedure, person=citizen_b), by=citizen_b.user
+    )
+    mine = Document.objects.get(case=submitted)
+    client.force_login(citizen_b.user)
+
+    url = reverse("portal:document", args=[theirs.reference, mine.pk])
+
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, submitted):
+    document = Document.objects.get(case=submitted)
+
+    response = client.get(document_url(document))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_name_with_quotes_and_accents_is_given_safely(client, citizen_a, awaiting):
+    document = services.document_add(
+        case=awaiting,
+        by=citizen_a.user,
+        upload=SimpleUploadedFile('reçu "final".pdf', PDF),
+    )
+    client.force_login(citizen_a.user)
+
+    response = client.get(document_url(document))
+
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''re%C3%A7u%20%22final%22.pdf" in response["Content-Disposition"]
