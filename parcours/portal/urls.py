@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("parcours.portal.apply.urls")),
     path("", include("parcours.portal.space.urls")),
     path("", include("parcours.portal.profile.urls")),
+    path("", include("parcours.contacts.urls")),
     path("contact/", views.contact, name="contact"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("dossiers/", views.cases, name="cases"),

@@ -10,6 +10,7 @@ from parcours.cases.enums import ProgressStep
 from parcours.cases.models import Receipt
 from parcours.cases.receipts import receipt_context, render_receipt_pdf_bytes
 from parcours.catalog.models import Procedure
+from parcours.contacts import selectors as contact_selectors
 from parcours.organisations.models import Unit
 
 
@@ -29,13 +30,22 @@ def home(request):
 
 
 def contact(request):
+    """The hub to reach a person: write, be called back, or come and see us."""
     units = (
         Unit.objects.filter(is_active=True)
         .select_related("organisation")
         .prefetch_related("opening_hours")
         .order_by("organisation__name", "name")
     )
-    return render(request, "portal/contact.html", {"units": units})
+    return render(
+        request,
+        "portal/contact.html",
+        {
+            "units": units,
+            "cases": contact_selectors.cases_to_write_about(request.user),
+            "can_write": contact_selectors.units_to_contact(request.user).exists(),
+        },
+    )
 
 
 def accessibility(request):

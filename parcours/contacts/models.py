@@ -1,0 +1,157 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parcours.cases.models import Case
+from parcours.organisations.models import Organisation, Unit
+from parcours.people.models import Person
+
+from .enums import CallbackStatus, HalfDay, MessageDirection
+
+
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MessageQuerySet":
+        """The messages a user may read: their own as a citizen, their units' as an agent."""
+        from parcours.organisations.selectors import agent_for
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        own = models.Q(person__user=user)
+        agent = agent_for(user)
+        if agent is None:
+            return self.filter(own)
+        units = models.Q(organisation_id=agent.organisation_id, unit__in=agent.units.all())
+        return self.filter(own | units)
+
+    def unanswered(self) -> "MessageQuerySet":
+        """Citizens' messages that no later message of the service has answered yet.
+
+        A thread is a case's messages, or, without a case, a person's messages to a unit.
+        """
+        replies = Message.objects.filter(
+            direction=MessageDirection.TO_CITIZEN,
+            person=models.OuterRef("person"),
+            unit=models.OuterRef("unit"),
+            created_at__gte=models.OuterRef("created_at"),
+        )
+        answered_on_case = models.Exists(replies.filter(case=models.OuterRef("case")))
+        answered_without_case = models.Exists(replies.filter(case__isnull=True))
+        return self.filter(direction=MessageDirection.FROM_CITIZEN).exclude(
+            (models.Q(case__isnull=False) & answered_on_case)
+            | (models.Q(case__isnull=True) & answered_without_case)
+        )
+
+
+class Message(models.Model):
+    """A written message between a person and a unit, about a case or not."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("dossier"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="messages", verbose_name=_("usager")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="messages", verbose_name=_("service")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    direction = models.CharField(_("sens"), max_length=16, choices=MessageDirection.choices)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
+    answer_due_on = models.DateField(
+        _("réponse promise au plus tard le"),
+        null=True,
+        blank=True,
+        help_text=_("Selon l'engagement de service publié (réponse à un message)."),
+    )
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["organisation", "unit", "direction", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_from_citizen(self) -> bool:
+        return self.direction == MessageDirection.FROM_CITIZEN
+
+
+class CallbackRequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CallbackRequestQuerySet":
+        from parcours.organisations.selectors import agent_for
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        own = models.Q(person__user=user)
+        agent = agent_for(user)
+        if agent is None:
+            return self.filter(own)
+        units = models.Q(organisation_id=agent.organisation_id, unit__in=agent.units.all())
+        return self.filter(own | units)
+
+    def pending(self) -> "CallbackRequestQuerySet":
+        return self.filter(status=CallbackStatus.PENDING)
+
+
+class CallbackRequest(models.Model):
+    """A person asks a unit to call them back on a given day, in the morning or afternoon."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="callback_requests", verbose_name=_("usager")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="callback_requests", verbose_name=_("service")
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="callback_requests",
+        verbose_name=_("dossier"),
+    )
+    phone = models.CharField(_("téléphone"), max_length=32)
+    day = models.DateField(_("jour souhaité"))
+    half_day = models.CharField(_("moment souhaité"), max_length=16, choices=HalfDay.choices)
+    topic = models.TextField(_("objet de l'appel"))
+    status = models.CharField(
+        _("statut"), max_length=16, choices=CallbackStatus.choices, default=CallbackStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+
+    objects = CallbackRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande de rappel")
+        verbose_name_plural = _("demandes de rappel")
+        ordering = ["day", "half_day", "created_at"]
+        indexes = [models.Index(fields=["organisation", "unit", "status", "day"])]
+
+    def __str__(self):
+        return f"{self.person} — {self.day} ({self.get_half_day_display()})"

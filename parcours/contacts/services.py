@@ -1,0 +1,202 @@
+"""Writes on the exchanges with citizens: messages to a service, call-back requests.
+
+Each function checks who is acting and what they typed, and runs in one transaction.
+Agents are told in the back-office, which lists unanswered messages and pending
+call-backs (``Message.objects.unanswered()``, ``CallbackRequest.objects.pending()``).
+"""
+
+import datetime
+
+from django.db import models, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from parcours.cases.clock import add_delay
+from parcours.cases.enums import CaseState
+from parcours.cases.models import Case
+from parcours.catalog.enums import CommitmentKind, DelayUnit
+from parcours.catalog.models import Commitment
+from parcours.lib.working_days import add_working_days, is_public_holiday
+from parcours.organisations.models import Unit
+from parcours.people.models import Person
+
+from .enums import HalfDay, MessageDirection
+from .errors import ContactError
+from .models import CallbackRequest, Message
+
+BODY_MAX_LENGTH = 5_000
+TOPIC_MAX_LENGTH = 1_000
+DEFAULT_FIRST_REPLY_WORKING_DAYS = 5
+CALLBACK_HORIZON_DAYS = 90
+
+
+def first_reply_commitment(*, unit: Unit, case: Case | None = None) -> Commitment | None:
+    """The published promise on answering messages: the procedure's own, else the
+    organisation's general one."""
+    commitments = Commitment.objects.filter(
+        organisation_id=unit.organisation_id, kind=CommitmentKind.FIRST_REPLY
+    )
+    if case is not None:
+        commitments = commitments.filter(
+            models.Q(procedure_id=case.procedure_id) | models.Q(procedure__isnull=True)
+        )
+    else:
+        commitments = commitments.filter(procedure__isnull=True)
+    # The procedure's own commitment first (NULLs last on both databases).
+    return commitments.order_by(models.F("procedure_id").asc(nulls_last=True), "pk").first()
+
+
+def answer_due_on(
+    *, unit: Unit, case: Case | None = None, sent_on: datetime.date | None = None
+) -> datetime.date:
+    """The day by which a message sent on ``sent_on`` gets an answer."""
+    sent_on = sent_on or timezone.localdate()
+    subdivision = unit.holiday_subdivision
+    commitment = first_reply_commitment(unit=unit, case=case)
+    if commitment is None:
+        return add_working_days(sent_on, DEFAULT_FIRST_REPLY_WORKING_DAYS, subdivision)
+    if commitment.target_unit == DelayUnit.WORKING_DAYS:
+        return add_working_days(sent_on, commitment.target, subdivision)
+    return add_delay(
+        sent_on, amount=commitment.target, unit=commitment.target_unit, subdivision=subdivision
+    )
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ContactError(_("Écrivez votre message avant de l'envoyer."), field="body")
+    if len(body) > BODY_MAX_LENGTH:
+        raise ContactError(
+            _(
+                "Votre message compte %(count)d caractères : raccourcissez-le à "
+                "%(limit)d caractères au plus."
+            )
+            % {"count": len(body), "limit": BODY_MAX_LENGTH},
+            field="body",
+        )
+    return body
+
+
+def message_send_from_citizen(
+    *,
+    case: Case | None = None,
+    by,
+    body: str,
+    person: Person | None = None,
+    unit: Unit | None = None,
+) -> Message:
+    """A person writes to the service: about one of their cases, or (``case=None``) to a
+    unit of an administration that knows them."""
+    body = _clean_body(body)
+    if case is not None:
+        person, unit = case.person, case.unit
+        if case.state == CaseState.DRAFT:
+            raise ContactError(
+                _("Envoyez d'abord votre demande : vous pourrez ensuite nous écrire à son sujet."),
+                field="case",
+            )
+    if person is None or unit is None:
+        raise ContactError(_("Choisissez le service à qui écrire."), field="unit")
+    if by is None or person.user_id != by.pk:
+        raise ContactError(_("Vous ne pouvez écrire que pour vous-même."), field="case")
+    if unit.organisation_id != person.organisation_id or not unit.is_active:
+        raise ContactError(_("Choisissez un service de la liste."), field="unit")
+    with transaction.atomic():
+        return Message.objects.create(
+            organisation_id=unit.organisation_id,
+            case=case,
+            person=person,
+            unit=unit,
+            author=by,
+            direction=MessageDirection.FROM_CITIZEN,
+            body=body,
+            answer_due_on=answer_due_on(unit=unit, case=case),
+        )
+
+
+def _clean_phone(phone: str) -> str:
+    phone = " ".join((phone or "").split())
+    digits = [c for c in phone if c.isdigit()]
+    if not phone:
+        raise ContactError(_("Indiquez le numéro auquel vous rappeler."), field="phone")
+    if len(digits) < 10 or any(not (c.isdigit() or c in " +.-()") for c in phone):
+        raise ContactError(
+            _("Ce numéro n'est pas valide : écrivez 10 chiffres, par exemple 06 12 34 56 78."),
+            field="phone",
+        )
+    return phone
+
+
+def check_callback_day(*, unit: Unit, day: datetime.date, today: datetime.date) -> None:
+    """A call-back is planned on a working day of the unit, from tomorrow on."""
+    if day <= today:
+        raise ContactError(
+            _("Choisissez un jour à venir, à partir de demain."),
+            field="day",
+        )
+    if day > today + datetime.timedelta(days=CALLBACK_HORIZON_DAYS):
+        raise ContactError(
+            _("Choisissez un jour dans les trois prochains mois."),
+            field="day",
+        )
+    if day.weekday() >= 5:
+        raise ContactError(
+            _(
+                "Le service ne rappelle pas le samedi ni le dimanche : choisissez un jour "
+                "du lundi au vendredi."
+            ),
+            field="day",
+        )
+    if is_public_holiday(day, unit.holiday_subdivision):
+        raise ContactError(
+            _("Le %(date)s est un jour férié : choisissez un autre jour.")
+            % {"date": formats.date_format(day, "j F Y")},
+            field="day",
+        )
+
+
+def callback_request(
+    *,
+    person: Person,
+    unit: Unit,
+    by,
+    phone: str,
+    day: datetime.date,
+    half_day: str,
+    topic: str,
+    case: Case | None = None,
+) -> CallbackRequest:
+    """A person asks to be called back by a unit on a working day, morning or afternoon."""
+    if person is None or by is None or person.user_id != by.pk:
+        raise ContactError(_("Vous ne pouvez demander un rappel que pour vous-même."))
+    if unit.organisation_id != person.organisation_id or not unit.is_active:
+        raise ContactError(_("Choisissez un service de la liste."), field="unit")
+    if case is not None and case.person_id != person.pk:
+        raise ContactError(_("Choisissez l'un de vos dossiers."), field="case")
+    phone = _clean_phone(phone)
+    if half_day not in HalfDay.values:
+        raise ContactError(_("Choisissez le matin ou l'après-midi."), field="half_day")
+    check_callback_day(unit=unit, day=day, today=timezone.localdate())
+    topic = (topic or "").strip()
+    if not topic:
+        raise ContactError(
+            _("Dites-nous en quelques mots pourquoi vous souhaitez être rappelé."), field="topic"
+        )
+    if len(topic) > TOPIC_MAX_LENGTH:
+        raise ContactError(
+            _("Raccourcissez l'objet de l'appel à %(limit)d caractères au plus.")
+            % {"limit": TOPIC_MAX_LENGTH},
+            field="topic",
+        )
+    with transaction.atomic():
+        return CallbackRequest.objects.create(
+            organisation_id=unit.organisation_id,
+            person=person,
+            unit=unit,
+            case=case,
+            phone=phone,
+            day=day,
+            half_day=half_day,
+            topic=topic,
+        )
