@@ -10,6 +10,7 @@ from django.test import Client
 from playwright.sync_api import sync_playwright
 
 from parcours.cases.models import Case
+from tests.cases.test_documents_service import PDF, WINDOWS_EXE
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -41,6 +42,16 @@ def violations(page) -> list[str]:
         f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
         for v in results.response["violations"]
     ]
+
+
+def violations_after_upload(checker, url, piece, content) -> list[str]:
+    """axe on the page as it is after a refused upload (it has no address of its own)."""
+    checker.goto(url)
+    checker.get_by_label(f"Fichier pour « {piece} »").set_input_files(
+        {"name": "justificatif.pdf", "mimeType": "application/pdf", "buffer": content}
+    )
+    checker.get_by_role("button", name=f"Joindre ce fichier pour « {piece} »").click()
+    return violations(checker)
 
 
 @pytest.mark.parametrize("theme", ["neutral", "dsfr"])
@@ -104,8 +115,31 @@ def test_a_citizen_applies_step_by_step_without_javascript_and_every_page_passes
     check("situation")
     page.get_by_label("Ce que vous voulez nous dire").fill("Je travaille de nuit.")
     page.get_by_role("button", name="Enregistrer et continuer").click()
+    check("documents")
+
+    # An executable named like a PDF is refused next to its field; nothing is lost.
+    page.get_by_label("Fichier pour « Justificatif de domicile »").set_input_files(
+        {"name": "justificatif.pdf", "mimeType": "application/pdf", "buffer": WINDOWS_EXE}
+    )
+    page.get_by_role("button", name="Joindre ce fichier pour « Justificatif de domicile »").click()
+    assert page.get_by_text("Ce fichier n'est pas un PDF, un JPEG ou un PNG").first.is_visible()
+    page.screenshot(path=str(SCREENSHOTS / f"{theme}-documents-error.png"), full_page=True)
+    found["documents-error"] = violations_after_upload(
+        checker, page.url, "Justificatif de domicile", WINDOWS_EXE
+    )
+    # A real PDF is attached and listed, with a button to take it back.
+    page.get_by_label("Fichier pour « Livret de famille »").set_input_files(
+        {"name": "livret.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.get_by_role("button", name="Joindre ce fichier pour « Livret de famille »").click()
+    assert page.get_by_text("Le fichier « livret.pdf » est joint à votre demande.").is_visible()
+    assert page.get_by_role("button", name="Retirer livret.pdf").is_visible()
+    check("documents-uploaded")
+    page.get_by_role("button", name="Continuer vers la vérification").click()
     check("review")
     assert page.get_by_text("École Marie-Curie").is_visible()
+    assert page.get_by_text("livret.pdf").is_visible()
+    assert page.get_by_text("Il manque une pièce demandée").is_visible()
     page.get_by_role("button", name="Envoyer ma demande").click()
     check("done")
 
@@ -116,4 +150,7 @@ def test_a_citizen_applies_step_by_step_without_javascript_and_every_page_passes
     assert page.get_by_text(case.reference).first.is_visible()
     assert case.form_data["canteen_days"] == ["mon"]
     assert case.situation == "Je travaille de nuit."
+    assert [(d.original_name, d.kind_code) for d in case.documents.all()] == [
+        ("livret.pdf", "livret")
+    ]
     assert {name: v for name, v in found.items() if v} == {}

@@ -3,6 +3,7 @@ by axe against WCAG 2.1 A and AA in both themes; and answering with JavaScript o
 
 import datetime
 import shutil
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -17,6 +18,7 @@ from parcours.catalog.enums import CommitmentKind
 from parcours.catalog.models import Commitment
 from parcours.organisations.enums import Weekday
 from parcours.organisations.models import OpeningHours
+from tests.cases.test_documents_service import PDF
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -135,10 +137,18 @@ def test_the_citizen_answers_a_request_with_javascript_off(live_server, browser,
     page.get_by_role("button", name="Envoyer ma réponse").click()
     assert page.title().startswith("Erreur :")
     assert page.get_by_text("Écrivez votre réponse avant de l'envoyer.").is_visible()
-    page.get_by_label("Votre réponse").fill("Je passe au guichet lundi avec le justificatif.")
+    page.get_by_label("Votre réponse").fill("Voici mon justificatif de domicile.")
+    page.get_by_label("Documents à joindre").set_input_files(
+        {"name": "facture-edf.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
     page.get_by_role("button", name="Envoyer ma réponse").click()
 
     assert page.get_by_text("Merci, votre réponse est envoyée.").is_visible()
     page.screenshot(path="var/answer-nojs.png", full_page=True)
     awaiting_case.refresh_from_db()
     assert awaiting_case.state == CaseState.IN_REVIEW
+    # The file is listed on the case page and downloads as it was sent.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="facture-edf.pdf").click()
+    assert download.value.suggested_filename == "facture-edf.pdf"
+    assert Path(download.value.path()).read_bytes() == PDF
