@@ -11,10 +11,12 @@ from parcours.cases.models import CaseEvent
 
 # Messages the person receives whatever their preferences, when we have their address:
 # the receipt (CRPA L112-3), requests for missing pieces (L114-5) and decisions with
-# their appeal routes (L211-2, CJA R421-5). Without them deadlines cannot run.
+# their appeal routes (L211-2, CJA R421-5): without them deadlines cannot run. And the
+# confirmation of a withdrawal, a legal act of the person that the portal says it confirms.
 ALWAYS_SENT = frozenset(
     {
         Transition.SUBMIT,
+        Transition.WITHDRAW,
         Transition.REQUEST_INFORMATION,
         Transition.ACCEPT,
         Transition.REJECT,

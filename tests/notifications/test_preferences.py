@@ -68,17 +68,29 @@ def test_the_start_of_the_review_is_sent_by_default(
     [
         lambda case, agent: services.case_accept(case=case, by=agent),
         lambda case, agent: services.case_reject(case=case, by=agent, reasons="Hors délai."),
+        lambda case, agent: services.case_close_without_action(
+            case=case, by=agent, reason="Demande sans objet."
+        ),
         lambda case, agent: services.case_request_information(
             case=case, by=agent, reason="Le justificatif.", due_on=datetime.date(2026, 3, 20)
         ),
     ],
-    ids=["accepted", "rejected", "information-requested"],
+    ids=["accepted", "rejected", "closed-without-action", "information-requested"],
 )
 def test_decisions_and_requests_are_sent_whatever_the_preferences(
     in_review, no_news_by_email, agent_1, mailoutbox, django_capture_on_commit_callbacks, act
 ):
     with django_capture_on_commit_callbacks(execute=True):
         act(in_review, agent_1.user)
+
+    assert len(mailoutbox) == 1
+
+
+def test_the_confirmation_of_a_withdrawal_is_sent_whatever_the_preferences(
+    submitted, no_news_by_email, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_withdraw(case=submitted, by=no_news_by_email.user, reason="")
 
     assert len(mailoutbox) == 1
 
