@@ -76,11 +76,14 @@ class IdentityProviderBackend(OIDCAuthenticationBackend):
         if claims.get("sub") != payload["sub"]:
             raise SuspiciousOperation("The user info is about another subject.")
         try:
-            return services.identity_sign_in(sub=payload["sub"], claims=claims)
+            user = services.identity_sign_in(sub=payload["sub"], claims=claims)
         except services.IdentityConflict as error:
             logger.warning("Identity provider sign-in refused: %s", error)
             self.request.identity_conflict = True
             return None
+        # The callback view keeps it in the session once the person is signed in.
+        self.request.certified_identity = services.certified_identity(claims)
+        return user
 
     def get_user(self, user_id):
         # Django's rule, not the library's: a deactivated account is signed out.

@@ -24,6 +24,18 @@ logger = logging.getLogger(__name__)
 RATE_LIMIT_WINDOW = 3600
 
 
+# The claims the provider vouched for at this sign-in, kept in the session so that a record
+# the person opens later in the session (a first request to another administration) is
+# certified too, birth date included.
+CERTIFIED_IDENTITY_SESSION_KEY = "accounts:certified_identity"
+CERTIFIED_CLAIMS = ("given_name", "family_name", "birthdate", "email")
+
+
+def certified_identity(claims: dict) -> dict:
+    """The identity claims worth keeping for this session, as plain strings."""
+    return {name: claims[name] for name in CERTIFIED_CLAIMS if isinstance(claims.get(name), str)}
+
+
 class IdentityConflict(Exception):
     """The identity provider's person cannot be tied to a Parcours account safely."""
 

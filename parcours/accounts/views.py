@@ -150,6 +150,13 @@ class IdentityProviderCallbackView(OIDCAuthenticationCallbackView):
             logger.exception("The identity provider cannot be reached")
             return identity_provider_failed(request, status=HTTPStatus.BAD_GATEWAY)
 
+    def login_success(self):
+        response = super().login_success()
+        identity = getattr(self.request, "certified_identity", None)
+        if identity:
+            self.request.session[services.CERTIFIED_IDENTITY_SESSION_KEY] = identity
+        return response
+
     def login_failure(self):
         if getattr(self.request, "identity_conflict", False):
             return identity_provider_failed(self.request, status=HTTPStatus.CONFLICT, conflict=True)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.models import User
+from parcours.people.models import Person
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
@@ -99,6 +100,37 @@ def test_signing_in_certifies_the_identity_on_the_persons_records(
         "1984-03-09",
     )
     assert citizen_a.email == "alice@example.org"
+
+
+def test_a_first_request_after_signing_in_opens_a_certified_record(
+    client, identity_provider, procedure
+):
+    """A new person has no record yet when they sign in: the one opened when they apply
+    carries the identity the provider certified, birth date included."""
+    identity_provider.set_person("sub-camille", **CLAIMS)
+    sign_in(client, identity_provider, "sub-camille")
+
+    client.post(reverse("portal:apply_start", args=[procedure.slug]))
+
+    person = Person.objects.get(user__oidc_sub="sub-camille")
+    assert person.identity_certified
+    assert (person.given_name, person.family_name, str(person.birth_date), person.email) == (
+        "Camille",
+        "Lefèvre",
+        "1984-03-09",
+        "camille@example.org",
+    )
+
+
+def test_a_record_opened_after_signing_in_by_email_link_is_not_certified(client, procedure):
+    user = UserFactory(email="camille@example.org", first_name="Camille", last_name="Lefèvre")
+    client.force_login(user)
+
+    client.post(reverse("portal:apply_start", args=[procedure.slug]))
+
+    person = Person.objects.get(user=user)
+    assert not person.identity_certified
+    assert person.birth_date is None
 
 
 def test_the_same_sub_signs_into_the_same_account_even_with_a_new_email(client, identity_provider):
