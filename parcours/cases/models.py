@@ -187,6 +187,10 @@ class CaseEvent(models.Model):
         super().save(*args, **kwargs)
 
 
+def decision_letter_upload_to(instance, filename):
+    return f"decisions/{instance.organisation_id}/{instance.case.reference}-{instance.pk}.pdf"
+
+
 class Decision(models.Model):
     """The outcome of a case, explicit (signed by an agent) or implicit (born of silence)."""
 
@@ -202,6 +206,15 @@ class Decision(models.Model):
     signer_title = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
     decided_on = models.DateField(_("date de la décision"))
     appeal_deadline = models.DateField(_("recours possible jusqu'au"), null=True, blank=True)
+    # The letter (or, for an implicit decision, the attestation) as sent: rendered once
+    # by the worker, then served as stored.
+    letter_pdf = models.FileField(
+        _("courrier de décision (PDF)"),
+        storage=private_storage,
+        upload_to=decision_letter_upload_to,
+        blank=True,
+        null=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -245,6 +258,11 @@ class Document(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def type_label(self) -> str:
+        """The file's type as people say it: PDF, JPEG, PNG."""
+        return self.content_type.rpartition("/")[2].upper()
 
 
 def receipt_upload_to(instance, filename):

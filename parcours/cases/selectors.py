@@ -2,8 +2,9 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from .decision_letters import LETTER_RELATED
 from .enums import CaseState, Transition
-from .models import Case, CaseEvent, Document
+from .models import Case, CaseEvent, Decision, Document
 
 
 def cases_of_citizen(user) -> QuerySet[Case]:
@@ -77,3 +78,13 @@ def document_for_reference(user, reference: str, pk: int) -> QuerySet[Document]:
         case__in=Case.objects.visible_to(user).exclude(state=CaseState.DRAFT),
         case__reference=reference,
     )
+
+
+def own_decision_for_reference(user, reference: str, pk: int) -> QuerySet[Decision]:
+    """A decision on a case, only if the user is the person who filed the case; with
+    what its letter needs."""
+    return Decision.objects.filter(
+        pk=pk,
+        case__in=Case.objects.visible_to(user).filter(person__user=user),
+        case__reference=reference,
+    ).select_related(*LETTER_RELATED)

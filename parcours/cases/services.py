@@ -270,7 +270,7 @@ def case_apply_implicit_decision(*, case: Case, today: datetime.date | None = No
                 % {"date": case.decision_due_on.strftime("%d/%m/%Y")}
             )
         born_on = case.decision_due_on
-        Decision.objects.create(
+        decision = Decision.objects.create(
             organisation_id=case.organisation_id,
             case=case,
             outcome=outcome,
@@ -280,6 +280,7 @@ def case_apply_implicit_decision(*, case: Case, today: datetime.date | None = No
         )
         case.decided_at = timezone.now()
         _apply(case, rule, by=None, data={"born_on": born_on.isoformat()})
+        _after_commit_render_decision_letter(decision)
     return case
 
 
@@ -630,7 +631,7 @@ def _decide(
         case = _lock(case)
         rule = _check(case, transition, by=by, reason=reasons)
         agent = agent_for(by)
-        Decision.objects.create(
+        decision = Decision.objects.create(
             organisation_id=case.organisation_id,
             case=case,
             outcome=outcome,
@@ -647,6 +648,7 @@ def _decide(
         if case.referent_id is None and agent is not None:
             case.referent = agent
         _apply(case, rule, by=by, reason=reasons)
+        _after_commit_render_decision_letter(decision)
     return case
 
 
@@ -654,3 +656,9 @@ def _after_commit_render_receipt(receipt: Receipt) -> None:
     from .tasks import render_receipt_pdf
 
     transaction.on_commit(lambda: render_receipt_pdf.enqueue(receipt_id=receipt.pk))
+
+
+def _after_commit_render_decision_letter(decision: Decision) -> None:
+    from .tasks import render_decision_letter_pdf
+
+    transaction.on_commit(lambda: render_decision_letter_pdf.enqueue(decision_id=decision.pk))

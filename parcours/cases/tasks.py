@@ -4,6 +4,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django_tasks import task
 
+from .decision_letters import store_decision_letter_pdf
 from .models import Receipt
 from .receipts import render_receipt_pdf_bytes
 from .services import apply_due_implicit_decisions
@@ -22,6 +23,12 @@ def render_receipt_pdf(receipt_id: int) -> bool:
             f"{receipt.case.reference}.pdf", ContentFile(render_receipt_pdf_bytes(receipt))
         )
     return True
+
+
+@task()
+def render_decision_letter_pdf(decision_id: int) -> bool:
+    """Render and store the letter of a decision. Idempotent: does nothing if it exists."""
+    return store_decision_letter_pdf(decision_id)
 
 
 @task()

@@ -26,6 +26,17 @@ ALWAYS_SENT = frozenset(
     }
 )
 
+# The transitions that give a decision, and so a letter (or an attestation) to read.
+DECISIONS = frozenset(
+    {
+        Transition.ACCEPT,
+        Transition.REJECT,
+        Transition.CLOSE_WITHOUT_ACTION,
+        Transition.IMPLICIT_ACCEPTANCE,
+        Transition.IMPLICIT_REJECTION,
+    }
+)
+
 
 class EmailNotification:
     template_name: str  # templates notifications/email/<name>_{subject.txt,body.txt,body.html}
@@ -88,6 +99,12 @@ class CaseEventNotification(EmailNotification):
         return super().should_send()
 
     def context(self) -> dict:
+        decision = self.case.decisions.first()
+        decision_url = None
+        if decision is not None and self.event.transition in DECISIONS:
+            decision_url = settings.PARCOURS_BASE_URL + reverse(
+                "portal:decision", args=[self.case.reference, decision.pk]
+            )
         return {
             "case_url": settings.PARCOURS_BASE_URL
             + reverse("portal:case", args=[self.case.reference]),
@@ -97,5 +114,7 @@ class CaseEventNotification(EmailNotification):
             "status": CITIZEN_LABELS[self.event.to_state] if self.event.to_state else "",
             "unit": self.case.unit,
             "referent": self.case.referent,
-            "decision": self.case.decisions.first(),
+            "decision": decision,
+            # The letter of the decision, with its reasons and how to contest it.
+            "decision_url": decision_url,
         }

@@ -19,4 +19,10 @@ urlpatterns = [
     path("dossiers/<str:reference>/accuse-de-reception/", views.receipt, name="receipt"),
     path("dossiers/<str:reference>/accuse-de-reception.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("dossiers/<str:reference>/pieces/<int:pk>/", views.document, name="document"),
+    path("dossiers/<str:reference>/decisions/<int:pk>/", views.decision_letter, name="decision"),
+    path(
+        "dossiers/<str:reference>/decisions/<int:pk>.pdf",
+        views.decision_letter_pdf,
+        name="decision_pdf",
+    ),
 ]

@@ -6,6 +6,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
 from parcours.cases import selectors as case_selectors
+from parcours.cases.decision_letters import (
+    decision_letter_context,
+    decision_letter_file_name,
+    store_decision_letter_pdf,
+)
 from parcours.cases.enums import ProgressStep
 from parcours.cases.models import Receipt
 from parcours.cases.receipts import receipt_context, render_receipt_pdf_bytes
@@ -62,14 +67,21 @@ def cases(request):
 @login_required
 def case_detail(request, reference):
     case = get_object_or_404(case_selectors.case_for_reference(request.user, reference))
+    decisions = case.decisions.all()
+    receipt = Receipt.objects.filter(case=case).first()
     return render(
         request,
         "portal/case_detail.html",
         {
             "case": case,
             "steps": ProgressStep.choices,
-            "decision": case.decisions.all()[0] if case.decisions.all() else None,
-            "receipt": Receipt.objects.filter(case=case).first(),
+            "decision": decisions[0] if decisions else None,
+            "receipt": receipt,
+            "receipt_size": _stored_size(receipt.pdf) if receipt else None,
+            # The letters are the person's own: each with its size once the worker made it.
+            "letters": [(decision, _stored_size(decision.letter_pdf)) for decision in decisions]
+            if case.person.user_id == request.user.pk
+            else [],
             "documents": case_selectors.documents_of_case(case),
         },
     )
@@ -115,3 +127,42 @@ def document(request, reference, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def decision_letter(request, reference, pk):
+    """The letter of a decision (or the attestation of an implicit one), for the person
+    whose case it is."""
+    decision = get_object_or_404(
+        case_selectors.own_decision_for_reference(request.user, reference, pk)
+    )
+    return render(request, "cases/decision_letter_page.html", decision_letter_context(decision))
+
+
+@never_cache
+@login_required
+def decision_letter_pdf(request, reference, pk):
+    """The stored letter; if the worker has not made it yet, made now the way it does."""
+    decision = get_object_or_404(
+        case_selectors.own_decision_for_reference(request.user, reference, pk)
+    )
+    if not decision.letter_pdf:
+        store_decision_letter_pdf(decision.pk)
+        decision.refresh_from_db(fields=["letter_pdf"])
+    with decision.letter_pdf.open("rb") as stored:
+        content = stored.read()
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{decision_letter_file_name(decision)}"'
+    )
+    return response
+
+
+def _stored_size(file) -> int | None:
+    """The size of a stored file, or None if it is not stored (yet)."""
+    if not file:
+        return None
+    try:
+        return file.size
+    except OSError:
+        return None

@@ -152,3 +152,46 @@ def test_the_citizen_answers_a_request_with_javascript_off(live_server, browser,
         page.get_by_role("link", name="facture-edf.pdf").click()
     assert download.value.suggested_filename == "facture-edf.pdf"
     assert Path(download.value.path()).read_bytes() == PDF
+
+
+@pytest.fixture
+def decided_case(transactional_db, procedure, citizen_a, agent_1):
+    draft = services.case_create_draft(
+        person=citizen_a,
+        procedure=procedure,
+        by=citizen_a.user,
+        form_data={"subject": "Inscription"},
+    )
+    case = services.case_submit(case=draft, by=citizen_a.user)
+    case = services.case_start_review(case=case, by=agent_1.user)
+    return services.case_reject(
+        case=case, by=agent_1.user, reasons="Vous n'habitez pas la commune."
+    )
+
+
+@pytest.mark.parametrize("theme", ["neutral", "dsfr"])
+def test_the_decision_letter_and_the_documents_meet_wcag_aa_in_both_themes(
+    live_server, settings, browser, decided_case, theme
+):
+    settings.PARCOURS_THEME = theme
+    reference = decided_case.reference
+    decision = decided_case.decisions.get()
+    page = browser.new_page(locale="fr-FR")
+    sign_in(page, live_server.url, decided_case.person.user)
+    found = {}
+
+    for path in [f"/dossiers/{reference}/", f"/dossiers/{reference}/decisions/{decision.pk}/"]:
+        page.goto(live_server.url + path)
+        assert page.locator("h1").count() == 1, path
+        found[path] = violations(page)
+        page.screenshot(path=f"var/space-{theme}-{slugify(path)}.png", full_page=True)
+
+    assert {path: v for path, v in found.items() if v} == {}
+    # The letter downloads from the case page, by the name its link gives.
+    page.goto(f"{live_server.url}/dossiers/{reference}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger la décision du").click()
+    assert download.value.suggested_filename == (
+        f"decision-{reference}-{decision.decided_on.isoformat()}.pdf"
+    )
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
