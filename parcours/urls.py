@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("compte/", include("parcours.accounts.urls")),
+    path("agents/", include("parcours.backoffice.urls")),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("parcours.portal.urls")),
 ]

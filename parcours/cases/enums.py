@@ -115,3 +115,12 @@ class CaseChannel(models.TextChoices):
     EMAIL = "email", _("Par courriel")
     HELPER = "helper", _("Par un aidant")
     OPEN311 = "open311", _("Signalement Open311")
+
+
+class HoldingChange(models.TextChoices):
+    """How a case came to be held by an agent (``CaseEvent.data["via"]`` on a
+    REFERENT_CHANGED event): the fair way, out of turn with a reason, or by a manager."""
+
+    NEXT = "next", _("Pris comme dossier suivant de la file")
+    OUT_OF_ORDER = "out_of_order", _("Pris hors de l'ordre de la file")
+    REASSIGNED = "reassigned", _("Réattribué par un responsable")

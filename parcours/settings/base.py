@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "dsfr",
     "widget_tweaks",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "parcours.accounts",
     "parcours.organisations",
     "parcours.people",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "parcours.notifications",
     "parcours.worker",
     "parcours.portal",
+    "parcours.backoffice",
     "parcours.demo",
 ]
 
@@ -50,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -201,6 +205,20 @@ PARCOURS_BRAND_LOGO = env("PARCOURS_BRAND_LOGO", default="")
 PARCOURS_BRAND_COLOUR = env("PARCOURS_BRAND_COLOUR", default="#1f4e79")
 # Text on the brand colour: must keep a 4.5:1 contrast (checked by `manage.py check`).
 PARCOURS_BRAND_COLOUR_TEXT = env("PARCOURS_BRAND_COLOUR_TEXT", default="#ffffff")
+
+# Agents sign in with a password and a code from an authenticator app (TOTP, docs/agents.md).
+OTP_TOTP_ISSUER = PARCOURS_SITE_NAME
+# Wrong codes lock the sign-in out (parcours.accounts.two_factor), counted in the shared
+# cache; django-otp's own growing delay after each wrong code is off, so that the two
+# never disagree about when a code may be tried again.
+OTP_TOTP_THROTTLE_FACTOR = 0
+# Agents' secrets are not shown in the admin: an administrator resets a device by deleting it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+PARCOURS_OTP_MAX_FAILURES = env.int("PARCOURS_OTP_MAX_FAILURES", default=5)
+PARCOURS_PASSWORD_MAX_FAILURES = env.int("PARCOURS_PASSWORD_MAX_FAILURES", default=10)
+PARCOURS_SIGN_IN_LOCKOUT_SECONDS = env.int("PARCOURS_SIGN_IN_LOCKOUT_SECONDS", default=15 * 60)
+# How long the code may be typed after the password (seconds), enrolment included.
+PARCOURS_AGENT_SIGN_IN_MAX_AGE = 15 * 60
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from parcours.demo.flush import flush_domain, has_domain_data
 from parcours.demo.generator import DEMO_VOLUME, generate
+from parcours.demo.two_factor import enrol_demo_agents
 
 
 class Command(BaseCommand):
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             flush_domain()
         verbose = options.get("verbosity", 1) > 1
         report = generate(DEMO_VOLUME, seed=seed, log=self.stdout.write if verbose else None)
+        enrol_demo_agents()
         self.stdout.write(
             self.style.SUCCESS(
                 _(

@@ -11,6 +11,7 @@ from parcours.demo.story import (
     DEMO_PASSWORD,
     STORY_ORGANISATIONS,
 )
+from parcours.demo.two_factor import DEMO_TOTP_SECRET
 from parcours.organisations.enums import AgentRole
 
 
@@ -66,6 +67,18 @@ class Command(BaseCommand):
             _("Mot de passe / password   : %(password)s (pour tous les comptes / every account)")
             % {"password": DEMO_PASSWORD}
         )
+        write(
+            _("Agents / agents           : %(url)s/agents/ — %(help)s")
+            % {
+                "url": url,
+                "help": _("mot de passe, puis code à usage unique / password, then one-time code"),
+            }
+        )
+        write(
+            _("  clé TOTP / TOTP secret  : %(secret)s (application d'authentification)")
+            % {"secret": DEMO_TOTP_SECRET}
+        )
+        write(_("  ou / or                 : .venv/bin/python manage.py totp_code <email>"))
         write("")
         write(_("Comptes / logins :"))
         logins = demo_logins()

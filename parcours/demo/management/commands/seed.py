@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from parcours.demo.flush import flush_domain, has_domain_data
 from parcours.demo.generator import Volume, generate
+from parcours.demo.two_factor import enrol_demo_agents
 
 
 class Command(BaseCommand):
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
+        enrol_demo_agents()
         for label, count in sorted(report.rows.items()):
             self.stdout.write(f"  {label:<32} {count:>12,}".replace(",", " "))
         self.stdout.write(

@@ -1,0 +1,139 @@
+"""The agent's case page (read-only for now), its documents, and taking the case."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from parcours.cases import queue
+from parcours.cases import selectors as case_selectors
+from parcours.cases.enums import EventKind, HoldingChange
+from parcours.cases.errors import CaseError
+from parcours.cases.models import CaseEvent, Document
+from parcours.catalog.form_definition import visible_fields
+from parcours.organisations import permissions
+from parcours.portal.apply.forms import answer_display
+
+from ..decorators import agent_required
+from ..forms import TakeForm
+
+
+def case_of(agent, reference: str):
+    """A case the agent may open in the back-office, by its reference; 404 otherwise."""
+    return get_object_or_404(
+        queue.backoffice_cases(agent).select_related(
+            "procedure", "procedure_version", "person", "unit", "referent__user"
+        ),
+        reference=reference,
+    )
+
+
+@agent_required
+def case_detail(request, reference):
+    agent = request.agent
+    case = get_object_or_404(
+        queue.backoffice_cases(agent)
+        .select_related("procedure", "procedure_version", "person", "unit", "referent__user")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.select_related("actor").order_by("created_at", "pk"),
+                to_attr="history",
+            ),
+            "decisions",
+        ),
+        reference=reference,
+    )
+    definition = case.procedure_version.form_definition or {}
+    answers = [
+        {"label": field["label"], "value": answer_display(field, case.form_data.get(field["name"]))}
+        for field in visible_fields(definition, case.form_data)
+    ]
+    for event in case.history:
+        via = event.data.get("via") if event.kind == EventKind.REFERENT_CHANGED else None
+        event.holding_label = HoldingChange(via).label if via in HoldingChange.values else ""
+    today = timezone.localdate()
+    unit_ids = {
+        "handled": set(permissions.handled_units(agent).values_list("pk", flat=True)),
+        "managed": set(permissions.managed_units(agent).values_list("pk", flat=True)),
+    }
+    return render(
+        request,
+        "backoffice/case_detail.html",
+        {
+            "case": case,
+            "answers": answers,
+            "documents": case_selectors.documents_of_case(case),
+            "history": case.history,
+            "decisions": list(case.decisions.all()),
+            "overdue": bool(
+                case.is_open
+                and case.decision_due_on
+                and case.clock_suspended_on is None
+                and case.decision_due_on < today
+            ),
+            "may_take": case.is_open
+            and case.referent_id is None
+            and case.unit_id in unit_ids["handled"],
+            "may_reassign": case.is_open and case.unit_id in unit_ids["managed"],
+        },
+    )
+
+
+@agent_required
+def document(request, reference, pk):
+    """A file of the case, always as a download, typed as it was when received."""
+    case = case_of(request.agent, reference)
+    document = get_object_or_404(Document, pk=pk, case=case)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@agent_required
+def take(request, reference):
+    """Take a given case. The next one of the queue is taken as it is; any other needs
+    a reason, recorded for the managers."""
+    agent = request.agent
+    case = get_object_or_404(
+        queue.backoffice_cases(agent)
+        .filter(unit__in=permissions.handled_units(agent))
+        .select_related("procedure", "person", "unit", "referent__user"),
+        reference=reference,
+    )
+    if case.referent_id == agent.pk:
+        messages.info(request, _("Vous suivez déjà ce dossier."))
+        return redirect("backoffice:case", reference=case.reference)
+    form = TakeForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            queue.case_take(case=case, by=request.user, reason=form.cleaned_data["reason"])
+        except CaseError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Vous suivez désormais le dossier %(reference)s.")
+                % {"reference": case.reference},
+            )
+            return redirect("backoffice:case", reference=case.reference)
+    # Asked after any attempt: the queue may have moved since the page was shown.
+    following = queue.next_in_queue(case.unit) if case.is_open else None
+    return render(
+        request,
+        "backoffice/take.html",
+        {
+            "case": case,
+            "form": form,
+            "is_next": following is not None and following.pk == case.pk,
+        },
+    )
