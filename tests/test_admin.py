@@ -7,6 +7,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from parcours.cases import services
+from parcours.cases.decision_letters import store_decision_letter_pdf
+from parcours.cases.tasks import render_receipt_pdf
 from tests.factories import UserFactory
 
 MODELS = sorted(
@@ -48,3 +51,22 @@ def test_a_citizen_is_refused_the_admin(client, citizen_a):
 
     assert response.status_code == HTTPStatus.FOUND
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_decision_and_a_receipt_with_their_stored_pdfs_open_in_the_admin(
+    client, superuser, draft, citizen_a, agent_1
+):
+    """Their PDFs are private files, without a URL: the admin must not try to link them."""
+    case = services.case_submit(case=draft, by=citizen_a.user)
+    case = services.case_reject(case=case, by=agent_1.user, reasons="Hors délai.")
+    decision = case.decisions.get()
+    store_decision_letter_pdf(decision.pk)
+    render_receipt_pdf.call(receipt_id=case.receipt.pk)
+    client.force_login(superuser)
+
+    for url in [
+        reverse("admin:cases_decision_change", args=[decision.pk]),
+        reverse("admin:cases_receipt_change", args=[case.receipt.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK, url

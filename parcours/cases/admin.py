@@ -51,9 +51,12 @@ class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["case", "outcome", "is_implicit", "decided_on", "signer_name"]
     list_filter = ["outcome", "is_implicit"]
     list_select_related = ["case"]
+    # A private file has no URL to link to: the letter is read on the portal.
+    exclude = ["letter_pdf"]
 
 
 @admin.register(Receipt)
 class ReceiptAdmin(ReadOnlyAdmin):
     list_display = ["case", "received_on", "decision_due_on", "implicit_decision"]
     list_select_related = ["case"]
+    exclude = ["pdf"]  # private, without a URL, like the decision letter
