@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "parcours.catalog",
     "parcours.cases",
     "parcours.contacts",
+    "parcours.appointments",
     "parcours.notifications",
     "parcours.worker",
     "parcours.portal",
@@ -192,6 +193,13 @@ TASKS = {
 PARCOURS_SCHEDULER_TICK = env.int("PARCOURS_SCHEDULER_TICK", default=30)
 # A worker that has not been seen for this long is reported as down by /healthz.
 PARCOURS_WORKER_STALE_AFTER = env.int("PARCOURS_WORKER_STALE_AFTER", default=180)
+
+# Appointments (docs/appointments.md). How many upcoming appointments one person may hold
+# at one administration, all procedures together (each appointment type also limits
+# them per procedure); how long a freed slot offered to the waiting list is held for
+# the person it is offered to (minutes).
+PARCOURS_APPOINTMENTS_MAX_UPCOMING = env.int("PARCOURS_APPOINTMENTS_MAX_UPCOMING", default=4)
+PARCOURS_APPOINTMENTS_OFFER_MINUTES = env.int("PARCOURS_APPOINTMENTS_OFFER_MINUTES", default=120)
 
 # Theme: "dsfr" (State design system, reserved to State bodies) or "neutral".
 PARCOURS_THEME = env("PARCOURS_THEME", default="neutral")

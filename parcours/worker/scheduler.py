@@ -40,6 +40,16 @@ PERIODIC_JOBS = [
         task_path="parcours.cases.tasks.apply_implicit_decisions",
         every=timedelta(minutes=15),
     ),
+    PeriodicJob(
+        name="send_appointment_reminders",
+        task_path="parcours.appointments.tasks.send_appointment_reminders",
+        every=timedelta(minutes=5),
+    ),
+    PeriodicJob(
+        name="expire_waiting_list_offers",
+        task_path="parcours.appointments.tasks.expire_waiting_list_offers",
+        every=timedelta(minutes=5),
+    ),
 ]
 
 

@@ -169,7 +169,7 @@ def test_the_hub_offers_a_signed_in_person_to_write_be_called_back_or_book(
     assert reverse("portal:write") in page
     assert reverse("portal:callback") in page
     assert "Prendre rendez-vous" in page
-    assert "les rendez-vous se prennent par téléphone" in page
+    assert reverse("portal:appointments") in page
     assert "Connectez-vous pour écrire ou être rappelé" not in page
 
 

@@ -184,7 +184,7 @@ def test_the_procedure_page_says_what_who_documents_delay_commitments_and_help(
         unit_1.phone,
         unit_1.email,
         unit_1.street,
-        "prenez rendez-vous par téléphone",
+        "Prendre rendez-vous pour cette démarche",
     ]:
         assert text in page, text
     assert "Engagement d&#x27;une autre démarche." not in page
