@@ -28,6 +28,18 @@ from .enums import FieldType
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
 CHOICE_TYPES = {FieldType.CHOICE, FieldType.MULTIPLE_CHOICE}
+# "Tell us once": the person's data a field may be filled with (``"prefill"``), and the
+# types of field each one fits.
+PREFILL_TYPES = {
+    "given_name": (FieldType.TEXT,),
+    "family_name": (FieldType.TEXT,),
+    "birth_date": (FieldType.DATE,),
+    "email": (FieldType.EMAIL, FieldType.TEXT),
+    "phone": (FieldType.PHONE, FieldType.TEXT),
+    "street": (FieldType.TEXT, FieldType.ADDRESS, FieldType.TEXTAREA),
+    "postcode": (FieldType.TEXT,),
+    "city": (FieldType.TEXT,),
+}
 
 
 def validate_definition(definition) -> None:
@@ -72,6 +84,7 @@ def validate_definition(definition) -> None:
                     _("%(where)s : une liste de choix avec « value » et « label » est obligatoire.")
                     % {"where": where}
                 )
+        errors.extend(_prefill_problems(field, where))
         condition = field.get("show_if")
         if condition is not None and (
             not isinstance(condition, dict)
@@ -88,6 +101,35 @@ def validate_definition(definition) -> None:
             )
     if errors:
         raise ValidationError(errors)
+
+
+def _prefill_problems(field: dict, where: str) -> list[str]:
+    if "prefill" not in field:
+        return []
+    attribute = field["prefill"]
+    if not isinstance(attribute, str) or attribute not in PREFILL_TYPES:
+        return [
+            _(
+                "%(where)s : « prefill » doit nommer une donnée de la personne parmi "
+                "%(attributes)s (et non « %(value)s »)."
+            )
+            % {"where": where, "attributes": ", ".join(PREFILL_TYPES), "value": attribute}
+        ]
+    types = PREFILL_TYPES[attribute]
+    if field.get("type") in FieldType.values and field["type"] not in types:
+        return [
+            _(
+                "%(where)s : « %(attribute)s » ne peut pas remplir un champ de type "
+                "« %(type)s » (types possibles : %(types)s)."
+            )
+            % {
+                "where": where,
+                "attribute": attribute,
+                "type": field["type"],
+                "types": ", ".join(f"« {kind} »" for kind in types),
+            }
+        ]
+    return []
 
 
 def visible_fields(definition: dict, answers: dict) -> list[dict]:

@@ -9,6 +9,13 @@ from parcours.organisations.models import Organisation, Unit
 from . import form_definition
 from .enums import CommitmentKind, DelayUnit, ImplicitDecision, Theme
 
+# A document already given stays reusable for a year, unless the procedure says otherwise.
+DOCUMENT_VALID_DAYS = 365
+
+
+def _is_days(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
 
 def delay_display(amount: int, unit: str) -> str:
     """« 2 mois », « 1 jour calendaire », « 5 jours ouvrés », with plurals in every language."""
@@ -159,8 +166,26 @@ class ProcedureVersion(models.Model):
             isinstance(d, dict) and d.get("code") and d.get("label") for d in documents
         ):
             errors["required_documents"] = [_("Chaque pièce doit avoir un code et un libellé.")]
+        elif any(not _is_days(d.get("valid_days", 0)) for d in documents):
+            errors["required_documents"] = [
+                _(
+                    "« valid_days » est un nombre entier de jours, 0 ou plus : la durée "
+                    "pendant laquelle une pièce déjà fournie peut être réutilisée."
+                )
+            ]
         if errors:
             raise ValidationError(errors)
+
+    def reuse_validity(self) -> dict[str, int]:
+        """For each document asked for, by code: for how many days a copy the person
+        already gave for another request may be reused ("tell us once"); 0: never."""
+        return {
+            d["code"]: d.get("valid_days", DOCUMENT_VALID_DAYS)
+            if _is_days(d.get("valid_days", DOCUMENT_VALID_DAYS))
+            else DOCUMENT_VALID_DAYS
+            for d in self.required_documents or []
+            if isinstance(d, dict) and d.get("code")
+        }
 
 
 class Commitment(models.Model):
