@@ -1,0 +1,213 @@
+"""Bad input while applying: every field type given wrong values, each refused next to
+its field with a message that says how to fix it.
+
+Elsewhere: refused files and an oversized file in test_upload.py, a double submission in
+test_apply.py, an expired email link in tests/accounts/test_magic_link.py, a session
+that expires mid-form in tests/accounts/test_session_expiry.py."""
+
+import html
+import re
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from parcours.cases import services
+from parcours.cases.enums import CaseState
+from parcours.catalog.enums import FieldType
+from tests.factories import ProcedureFactory
+
+pytestmark = pytest.mark.sqlite
+
+CHOICES = [
+    {"value": "jaures", "label": "École Jean-Jaurès"},
+    {"value": "curie", "label": "École Marie-Curie"},
+]
+
+
+def page(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+# ---------------------------------------------------------------------------
+# Every field type, wrong values
+
+# (type, options of the field, what is posted, the message, which says how to fix it)
+WRONG = [
+    (
+        FieldType.TEXT,
+        {},
+        "x" * 201,
+        "« Réponse » ne doit pas dépasser 200 caractères (201 saisis).",
+    ),
+    (
+        FieldType.TEXT,
+        {"max_length": 5},
+        "abcdef",
+        "« Réponse » ne doit pas dépasser 5 caractères (6 saisis).",
+    ),
+    (
+        FieldType.TEXTAREA,
+        {},
+        "x" * 5001,
+        "« Réponse » ne doit pas dépasser 5000 caractères (5001 saisis).",
+    ),
+    (
+        FieldType.ADDRESS,
+        {"max_length": 50},
+        "3 rue des Lilas, " * 4,
+        "« Réponse » ne doit pas dépasser 50 caractères (67 saisis).",
+    ),
+    (
+        FieldType.EMAIL,
+        {},
+        "alice@",
+        "« Réponse » : saisissez une adresse de la forme nom@domaine.fr.",
+    ),
+    (
+        FieldType.EMAIL,
+        {},
+        "alice example.org",
+        "« Réponse » : saisissez une adresse de la forme nom@domaine.fr.",
+    ),
+    (
+        FieldType.PHONE,
+        {},
+        "appelez-moi",
+        "« Réponse » : saisissez un numéro de téléphone, par exemple 01 23 45 67 89.",
+    ),
+    (
+        FieldType.PHONE,
+        {},
+        "12",
+        "« Réponse » : saisissez un numéro de téléphone, par exemple 01 23 45 67 89.",
+    ),
+    (
+        FieldType.DATE,
+        {},
+        "14/03/2026",
+        "« Réponse » : saisissez une date valide, par exemple 2026-03-14.",
+    ),
+    (
+        FieldType.DATE,
+        {},
+        "2026-02-30",
+        "« Réponse » : saisissez une date valide, par exemple 2026-03-14.",
+    ),
+    (
+        FieldType.INTEGER,
+        {},
+        "2,5",
+        "« Réponse » : saisissez un nombre entier, sans lettres ni virgule.",
+    ),
+    (
+        FieldType.INTEGER,
+        {},
+        "trois",
+        "« Réponse » : saisissez un nombre entier, sans lettres ni virgule.",
+    ),
+    (FieldType.INTEGER, {"min": 1}, "0", "« Réponse » doit être au moins 1."),
+    (FieldType.INTEGER, {"max": 10}, "11", "« Réponse » doit être au plus 10."),
+    (FieldType.DECIMAL, {}, "douze", "« Réponse » : saisissez un nombre, par exemple 1250,50."),
+    (FieldType.DECIMAL, {}, "NaN", "« Réponse » : saisissez un nombre, par exemple 1250,50."),
+    (FieldType.DECIMAL, {}, "Infinity", "« Réponse » : saisissez un nombre, par exemple 1250,50."),
+    (FieldType.DECIMAL, {"min": 0}, "-0,01", "« Réponse » doit être au moins 0."),
+    (FieldType.DECIMAL, {"max": 100}, "100,5", "« Réponse » doit être au plus 100."),
+    # A checkbox sends "on" or nothing: the only wrong answer is none when one is needed.
+    (FieldType.BOOLEAN, {"required": True}, None, "« Réponse » est obligatoire."),
+    # Choices are sent by the browser; a tampered value is refused all the same.
+    (
+        FieldType.CHOICE,
+        {"choices": CHOICES},
+        "ferry",
+        "« Réponse » : choisissez une des options proposées.",
+    ),
+    (
+        FieldType.MULTIPLE_CHOICE,
+        {"choices": CHOICES},
+        ["curie", "ferry"],
+        "« Réponse » : choisissez parmi les options proposées.",
+    ),
+    (
+        FieldType.LOCATION,
+        {},
+        ("nord", "1,9"),
+        "« Réponse » : indiquez une position (latitude et longitude).",
+    ),
+    (
+        FieldType.LOCATION,
+        {},
+        ("47,9", ""),
+        "« Réponse » : indiquez une position (latitude et longitude).",
+    ),
+    (
+        FieldType.LOCATION,
+        {},
+        ("95", "1,9"),
+        "« Réponse » : cette position n'existe pas sur la carte.",
+    ),
+]
+
+
+def test_every_field_type_is_tried_with_wrong_values():
+    assert {kind for kind, *_ in WRONG} == set(FieldType.values)
+
+
+def posted(kind, value) -> dict:
+    if kind == FieldType.LOCATION:
+        return {"answer_lat": value[0], "answer_lng": value[1]}
+    return {} if value is None else {"answer": value}
+
+
+@pytest.fixture
+def one_question_draft(citizen_a, unit_1):
+    def draft(kind, options):
+        procedure = ProcedureFactory(
+            handling_unit=unit_1,
+            version={"fields": [{"name": "answer", "label": "Réponse", "type": kind, **options}]},
+        )
+        return services.case_create_draft(person=citizen_a, procedure=procedure, by=citizen_a.user)
+
+    return draft
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "value", "message"),
+    WRONG,
+    ids=[f"{kind}-{value!r}"[:40] for kind, _, value, _ in WRONG],
+)
+def test_a_wrong_answer_is_refused_next_to_its_field_saying_how_to_fix_it(
+    client, citizen_a, one_question_draft, kind, options, value, message
+):
+    draft = one_question_draft(kind, options)
+    client.force_login(citizen_a.user)
+    url = reverse("portal:apply_step", args=[draft.pk, 1])
+
+    response = client.post(url, {**posted(kind, value), "action": "next"})
+
+    text = page(response)
+    assert response.status_code == HTTPStatus.OK
+    assert re.search(r"<title>\s*Erreur :", text)
+    assert text.count(message) == 2  # in the summary at the top and next to the field
+    assert f'id="id_answer-error">{message}</p>' in text
+    assert re.search(r'aria-describedby="[^"]*id_answer-error"', text)
+    assert re.search(r'<a href="#id_answer(_0|_lat)?">', text)
+    # Nothing is lost: the draft keeps what was typed, to be corrected; nothing is sent.
+    draft.refresh_from_db()
+    assert draft.state == CaseState.DRAFT
+    if isinstance(value, str):
+        assert draft.form_data["answer"] == value
+
+
+@pytest.mark.parametrize("kind", FieldType.values)
+def test_a_required_question_left_empty_says_it_must_be_answered(
+    client, citizen_a, one_question_draft, kind
+):
+    options = {"choices": CHOICES} if kind in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE) else {}
+    draft = one_question_draft(kind, {"required": True, **options})
+    client.force_login(citizen_a.user)
+
+    response = client.post(reverse("portal:apply_step", args=[draft.pk, 1]), {"action": "next"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert page(response).count("« Réponse » est obligatoire.") == 2
