@@ -10,6 +10,8 @@ from django.utils import timezone
 from parcours.cases.enums import CaseState
 from parcours.cases.models import Case
 from parcours.catalog.models import Procedure
+from parcours.lib.local_time import local_datetime, territory_timezone
+from parcours.organisations import permissions
 from parcours.organisations.models import Agent, Unit
 from parcours.people.models import Person
 
@@ -201,50 +203,55 @@ def is_own(user, appointment: Appointment) -> bool:
 # The agents' day and week
 
 
-def units_of_agent(agent: Agent) -> QuerySet[Unit]:
-    return agent.units.filter(is_active=True).order_by("name")
+def backoffice_appointments(agent: Agent | None) -> QuerySet[Appointment]:
+    """The appointments an agent works with in the back-office: those of the units whose
+    queue they work (``parcours.organisations.permissions``)."""
+    return Appointment.objects.filter(unit__in=permissions.handled_units(agent))
 
 
 def unit_appointments(
-    user, *, unit: Unit, first_day: datetime.date, last_day: datetime.date, agent=None
+    agent: Agent, *, unit: Unit, first_day: datetime.date, last_day: datetime.date, of_agent=None
 ) -> QuerySet[Appointment]:
     """A unit's appointments from ``first_day`` to ``last_day`` (the unit's local dates),
-    cancelled ones included, as far as the user may see them; ``agent`` keeps those
-    of one agent."""
-    from parcours.lib.local_time import local_datetime, territory_timezone
-
+    cancelled ones included, if the agent works at the unit; ``of_agent`` keeps those
+    one agent receives."""
     tz = territory_timezone(unit.holiday_subdivision)
     start = local_datetime(first_day, datetime.time.min, tz)
     end = local_datetime(last_day + datetime.timedelta(days=1), datetime.time.min, tz)
     found = (
-        Appointment.objects.visible_to(user)
+        backoffice_appointments(agent)
         .filter(unit=unit, starts_at__gte=start, starts_at__lt=end)
-        .select_related("appointment_type", "person", "agent__user", "procedure", "case")
+        .select_related("appointment_type", "person", "agent__user", "procedure", "case", "unit")
         .order_by("starts_at", "seat", "pk")
     )
-    if agent is not None:
-        found = found.filter(agent=agent)
+    if of_agent is not None:
+        found = found.filter(agent=of_agent)
     return found
 
 
-def appointment_for_agent(user, pk: int) -> QuerySet[Appointment]:
+def appointment_for_agent(agent: Agent, pk: int) -> QuerySet[Appointment]:
     return (
-        Appointment.objects.visible_to(user)
+        backoffice_appointments(agent)
         .filter(pk=pk)
         .select_related(
             "appointment_type", "unit__organisation", "person", "agent__user", "procedure", "case"
         )
         .prefetch_related(
-            Prefetch("events", queryset=AppointmentEvent.objects.select_related("actor"))
+            Prefetch(
+                "events",
+                queryset=AppointmentEvent.objects.select_related("actor").order_by(
+                    "created_at", "pk"
+                ),
+            )
         )
     )
 
 
-def person_history(user, person: Person) -> QuerySet[Appointment]:
-    """Every appointment of a person the user may see, newest first, with the agents'
-    notes: the history an agent reads before receiving them."""
+def person_history(agent: Agent, person: Person) -> QuerySet[Appointment]:
+    """Every appointment of a person at the units the agent works at, newest first, with
+    the agents' notes: the history an agent reads before receiving them."""
     return (
-        Appointment.objects.visible_to(user)
+        backoffice_appointments(agent)
         .filter(person=person)
         .select_related("appointment_type", "unit", "case")
         .prefetch_related(
@@ -260,12 +267,36 @@ def person_history(user, person: Person) -> QuerySet[Appointment]:
     )
 
 
+def people_of_organisation(agent: Agent | None) -> QuerySet[Person]:
+    """The people an agent may book for: those of their administration."""
+    if not permissions.uses_backoffice(agent):
+        return Person.objects.none()
+    return Person.objects.filter(organisation_id=agent.organisation_id)
+
+
+def open_cases_of(
+    agent: Agent, person: Person, appointment_type: AppointmentType
+) -> QuerySet[Case]:
+    """The person's cases of the type's procedure that the agent may open, to link the
+    appointment to one."""
+    from parcours.cases.queue import backoffice_cases
+
+    if appointment_type.procedure_id is None:
+        return Case.objects.none()
+    return (
+        backoffice_cases(agent)
+        .filter(person=person, procedure_id=appointment_type.procedure_id)
+        .select_related("procedure")
+        .order_by("-created_at")
+    )
+
+
 def people_to_book_for(agent: Agent, query: str) -> QuerySet[Person]:
     """People of the agent's administration whose name, address or phone matches."""
     query = " ".join((query or "").split())[:100]
     if not query:
         return Person.objects.none()
-    found = Person.objects.filter(organisation_id=agent.organisation_id)
+    found = people_of_organisation(agent)
     for word in query.split():
         found = found.filter(
             Q(given_name__icontains=word)

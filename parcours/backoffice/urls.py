@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, queue, sign_in, team
+from .views import appointments, cases, queue, sign_in, team
 
 app_name = "backoffice"
 
@@ -19,4 +19,14 @@ urlpatterns = [
     path("dossiers/<str:reference>/prendre/", cases.take, name="case_take"),
     path("dossiers/<str:reference>/reattribuer/", team.reassign, name="case_reassign"),
     path("dossiers/<str:reference>/pieces/<int:pk>/", cases.document, name="document"),
+    path("rendez-vous/", appointments.home, name="appointments"),
+    path("rendez-vous/<slug:unit>/jour/", appointments.day, name="appointments_day"),
+    path("rendez-vous/<slug:unit>/semaine/", appointments.week, name="appointments_week"),
+    path("rendez-vous/<slug:unit>/reserver/", appointments.book, name="appointment_book"),
+    path("rendez-vous/<int:pk>/", appointments.detail, name="appointment"),
+    path("rendez-vous/<int:pk>/arrivee/", appointments.check_in, name="appointment_check_in"),
+    path("rendez-vous/<int:pk>/absence/", appointments.no_show, name="appointment_no_show"),
+    path("rendez-vous/<int:pk>/recevoir/", appointments.take, name="appointment_take"),
+    path("rendez-vous/<int:pk>/note/", appointments.note, name="appointment_note"),
+    path("rendez-vous/<int:pk>/annuler/", appointments.cancel, name="appointment_cancel"),
 ]

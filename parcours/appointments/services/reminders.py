@@ -1,0 +1,76 @@
+"""Reminders before the appointment, at the times each appointment type sets."""
+
+import datetime
+from collections import defaultdict
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from parcours.appointments.enums import AppointmentStatus
+from parcours.appointments.models import (
+    Appointment,
+    AppointmentReminder,
+    AppointmentType,
+)
+
+
+def send_due_reminders(*, now: datetime.datetime | None = None, limit: int = 1_000) -> int:
+    """Queue the reminders that are due. For each appointment, only the closest reminder
+    due is sent (the others are recorded as replaced), and none that falls before the
+    booking or the last move: the confirmation has just said it all. Idempotent: the
+    unique constraint on reminders keeps two runs from sending twice."""
+    from parcours.appointments.tasks import send_appointment_email
+
+    now = now or timezone.now()
+    types_by_hours = defaultdict(list)
+    for type_pk, hours in AppointmentType.objects.values_list("pk", "reminder_hours"):
+        for value in hours or []:
+            types_by_hours[value].append(type_pk)
+    due = defaultdict(list)
+    for hours, type_pks in types_by_hours.items():
+        delay = datetime.timedelta(hours=hours)
+        sent = AppointmentReminder.objects.filter(
+            appointment=models.OuterRef("pk"),
+            starts_at=models.OuterRef("starts_at"),
+            hours_before=hours,
+        )
+        found = (
+            Appointment.objects.filter(
+                appointment_type_id__in=type_pks,
+                status=AppointmentStatus.BOOKED,
+                remind_by_email=True,
+                starts_at__gt=now,
+                starts_at__lte=now + delay,
+            )
+            .filter(starts_at__gt=models.F("scheduled_at") + delay)
+            .exclude(email="")
+            .exclude(models.Exists(sent))
+            .order_by("starts_at", "pk")
+            .values_list("pk", "organisation_id", "starts_at")[:limit]
+        )
+        for key in found:
+            due[key].append(hours)
+    queued = 0
+    for (appointment_pk, organisation_pk, starts_at), hours_list in due.items():
+        closest = min(hours_list)
+        try:
+            with transaction.atomic():
+                AppointmentReminder.objects.bulk_create(
+                    AppointmentReminder(
+                        organisation_id=organisation_pk,
+                        appointment_id=appointment_pk,
+                        starts_at=starts_at,
+                        hours_before=hours,
+                        sent=hours == closest,
+                    )
+                    for hours in hours_list
+                )
+                transaction.on_commit(
+                    lambda pk=appointment_pk: send_appointment_email.enqueue(
+                        appointment_id=pk, kind="reminder"
+                    )
+                )
+        except IntegrityError:
+            continue  # another run got there first
+        queued += 1
+    return queued
