@@ -3,7 +3,7 @@ which record who did what and why. The admin is for looking, not for editing."""
 
 from django.contrib import admin
 
-from .models import Case, CaseEvent, Decision, Receipt
+from .models import Case, CaseCorrection, CaseEvent, Decision, Receipt
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -60,3 +60,16 @@ class ReceiptAdmin(ReadOnlyAdmin):
     list_display = ["case", "received_on", "decision_due_on", "implicit_decision"]
     list_select_related = ["case"]
     exclude = ["pdf"]  # private, without a URL, like the decision letter
+
+
+@admin.register(CaseCorrection)
+class CaseCorrectionAdmin(ReadOnlyAdmin):
+    """The person's corrections of their answers, each with the answers it replaced."""
+
+    list_display = ["case", "by", "created_at"]
+    list_filter = ["organisation"]
+    search_fields = ["case__reference"]
+    list_select_related = ["case", "by"]
+    date_hierarchy = "created_at"
+    fields = ["case", "organisation", "by", "created_at", "explanation", "changes"]
+    readonly_fields = fields

@@ -76,6 +76,10 @@ FINAL_STATES = [
     CaseState.IMPLICIT_REJECTION,
 ]
 
+# While the service has not decided, the person may correct their answers (right to make
+# a mistake, CRPA L123-1): the correction is recorded, the state and the clock stay.
+CORRECTABLE_STATES = OPEN_STATES
+
 
 class Transition(models.TextChoices):
     SUBMIT = "submit", _("Dépôt")
@@ -97,6 +101,7 @@ class EventKind(models.TextChoices):
     REFERENT_CHANGED = "referent_changed", _("Changement d'interlocuteur")
     DOCUMENT_ADDED = "document_added", _("Pièce ajoutée")
     NOTE = "note", _("Note interne")
+    CORRECTED = "corrected", _("Demande corrigée par l'usager")
 
 
 class DecisionOutcome(models.TextChoices):

@@ -5,13 +5,15 @@ from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parcours.catalog.enums import ImplicitDecision
+from parcours.catalog.enums import FieldType, ImplicitDecision
+from parcours.catalog.form_definition import display_answer
 from parcours.catalog.models import Procedure, ProcedureVersion
 from parcours.organisations.models import Agent, Organisation, Unit
 from parcours.people.models import Person
 
 from .enums import (
     CITIZEN_LABELS,
+    CORRECTABLE_STATES,
     OPEN_STATES,
     PROGRESS,
     CaseChannel,
@@ -20,6 +22,8 @@ from .enums import (
     EventKind,
     Transition,
 )
+
+SITUATION_LABEL = _("Ce que vous voulez nous dire de votre situation")
 
 
 def private_storage():
@@ -144,6 +148,11 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def is_correctable(self) -> bool:
+        """May the person still correct their answers (right to make a mistake)?"""
+        return self.state in CORRECTABLE_STATES
+
 
 class CaseEvent(models.Model):
     """Append-only history of a case: every transition and action, who, when and why."""
@@ -185,6 +194,66 @@ class CaseEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Case events are append-only.")
         super().save(*args, **kwargs)
+
+
+class CaseCorrection(models.Model):
+    """The person corrected answers of a case already sent (right to make a mistake,
+    CRPA L123-1). Each change keeps the answer as it was and the new one, so nothing the
+    person declared is ever lost; the case keeps the new answers."""
+
+    # The name of a change to "my situation", the free text beside the form. Form field
+    # names start with a letter (form_definition.NAME_RE), so they never collide with it.
+    SITUATION = "_situation"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    explanation = models.TextField(_("explication de l'erreur"))
+    # [{"field": name, "label": label, "before": value, "after": value}], in form order;
+    # values as stored in Case.form_data (None: no answer).
+    changes = models.JSONField(_("modifications"), default=list)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction par l'usager")
+        verbose_name_plural = _("corrections par les usagers")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return _("Correction du dossier %(reference)s") % {"reference": self.case.reference}
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Corrections are append-only.")
+        super().save(*args, **kwargs)
+
+    def changes_for_display(self) -> list[dict]:
+        """Each change as people read it, in the current language: the question, the
+        answer before and the answer after."""
+        definition = self.case.procedure_version.form_definition or {}
+        fields = {field["name"]: field for field in definition.get("fields", [])}
+        shown = []
+        for change in self.changes:
+            name = change.get("field")
+            if name == self.SITUATION:
+                field = {"type": FieldType.TEXTAREA, "label": SITUATION_LABEL}
+            else:
+                field = fields.get(name) or {"type": FieldType.TEXT, "label": change.get("label")}
+            shown.append(
+                {
+                    "field": name,
+                    "label": str(field["label"]),
+                    "before": display_answer(field, change.get("before")),
+                    "after": display_answer(field, change.get("after")),
+                }
+            )
+        return shown
 
 
 def decision_letter_upload_to(instance, filename):

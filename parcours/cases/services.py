@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parcours.catalog import form_definition
 from parcours.catalog.enums import ImplicitDecision
@@ -26,10 +27,27 @@ from parcours.organisations.selectors import agent_for
 from parcours.people.models import Person
 
 from . import clock
-from .enums import OPEN_STATES, CaseChannel, CaseState, DecisionOutcome, EventKind, Transition
+from .enums import (
+    CORRECTABLE_STATES,
+    OPEN_STATES,
+    CaseChannel,
+    CaseState,
+    DecisionOutcome,
+    EventKind,
+    Transition,
+)
 from .errors import CaseError, NotAllowed
 from .lifecycle import Actor, TransitionRule, rule_for
-from .models import Case, CaseEvent, Decision, Document, Receipt, ReferenceCounter
+from .models import (
+    SITUATION_LABEL,
+    Case,
+    CaseCorrection,
+    CaseEvent,
+    Decision,
+    Document,
+    Receipt,
+    ReferenceCounter,
+)
 
 REASON_MAX_LENGTH = 10_000
 
@@ -337,6 +355,185 @@ def apply_due_implicit_decisions(*, today: datetime.date | None = None, limit: i
             # One inconsistent case must not hold back everyone else's decision.
             logger.exception("Implicit decision not recorded for case %s", pk)
     return applied
+
+
+# ---------------------------------------------------------------------------
+# Corrections: the right to make a mistake (CRPA L123-1, L123-2)
+
+EXPLANATION_MAX_LENGTH = 2_000
+SITUATION_MAX_LENGTH = 5_000
+NOTHING_TO_CORRECT = gettext_lazy(
+    "Vous n'avez modifié aucune réponse : il n'y a rien à corriger. Changez la ou les "
+    "réponses erronées, puis recommencez."
+)
+
+
+def correction_changes(
+    *, case: Case, form_data: dict, situation: str | None = None
+) -> tuple[dict, list[dict]]:
+    """Check corrected answers against the case's own form, with the rules of the
+    submission (conditional fields included), and list what they change.
+
+    Returns the answers as they will be stored and the changes, in form order, each
+    ``{"field", "label", "before", "after"}``. Raises CaseError with the errors by field.
+    """
+    definition = case.procedure_version.form_definition or {"fields": []}
+    if not isinstance(form_data, dict):
+        raise CaseError(_("Les réponses au formulaire doivent être un objet."), field="form_data")
+    try:
+        cleaned = form_definition.clean_answers(definition, form_data)
+    except ValidationError as error:
+        errors = (
+            error.message_dict if hasattr(error, "error_dict") else {"form_data": error.messages}
+        )
+        raise CaseError(
+            _("Certaines réponses sont à revoir : corrigez les champs signalés."),
+            errors=errors,
+        ) from None
+    fields = definition.get("fields", [])
+    known = {field["name"] for field in fields}
+    # Answers the form no longer asks for are not ours to drop: they stay as they were.
+    cleaned = {
+        **{name: value for name, value in case.form_data.items() if name not in known},
+        **cleaned,
+    }
+    changes = [
+        {
+            "field": field["name"],
+            "label": field["label"],
+            "before": case.form_data.get(field["name"]),
+            "after": cleaned.get(field["name"]),
+        }
+        for field in fields
+        if case.form_data.get(field["name"]) != cleaned.get(field["name"])
+    ]
+    if situation is not None:
+        situation = _clean_situation(situation)
+        if situation != case.situation:
+            changes.append(
+                {
+                    "field": CaseCorrection.SITUATION,
+                    "label": str(SITUATION_LABEL),
+                    "before": case.situation,
+                    "after": situation,
+                }
+            )
+    return cleaned, changes
+
+
+def case_correct(
+    *, case: Case, by, form_data: dict, explanation: str, situation: str | None = None
+) -> CaseCorrection:
+    """Correct answers of a case already sent, while the service has not decided.
+
+    The correction keeps every previous answer it replaces and the person's explanation;
+    the case takes the new answers. It is not a new request: the state and the legal
+    clock stay as they are. The person gets a confirmation of what changed, and the
+    handling service is told.
+    """
+    with transaction.atomic():
+        case = _lock(case)
+        _ensure_citizen_side(person=case.person, by=by)
+        if case.state not in CORRECTABLE_STATES:
+            raise CaseError(not_correctable_message(case))
+        errors = {}
+        try:
+            cleaned, changes = correction_changes(
+                case=case, form_data=form_data, situation=situation
+            )
+        except CaseError as error:
+            if not error.errors:
+                raise
+            errors = dict(error.errors)
+        try:
+            explanation = _clean_explanation(explanation)
+        except CaseError as error:
+            errors.update(error.errors)
+        if errors:
+            message = (
+                _("Certaines réponses sont à revoir : corrigez les champs signalés.")
+                if set(errors) - {"explanation"}
+                else errors["explanation"][0]
+            )
+            raise CaseError(message, errors=errors)
+        if not changes:
+            raise CaseError(str(NOTHING_TO_CORRECT))
+        case.form_data = cleaned
+        if situation is not None:
+            case.situation = _clean_situation(situation)
+        if case.procedure.is_geolocated:
+            _place_from_answers(case, case.procedure_version.form_definition or {})
+        case.save(update_fields=["form_data", "situation", "latitude", "longitude", "updated_at"])
+        correction = CaseCorrection.objects.create(
+            organisation_id=case.organisation_id,
+            case=case,
+            by=by,
+            explanation=explanation,
+            changes=changes,
+        )
+        CaseEvent.objects.create(
+            organisation_id=case.organisation_id,
+            case=case,
+            kind=EventKind.CORRECTED,
+            actor=by,
+            reason=explanation,
+            visible_to_citizen=True,
+            data={
+                "correction_id": correction.pk,
+                "fields": [change["field"] for change in changes],
+            },
+        )
+        from parcours.notifications.services import notify_case_corrected
+
+        notify_case_corrected(correction)
+    return correction
+
+
+def not_correctable_message(case: Case) -> str:
+    """Why the answers of this case may no longer be corrected, for the person."""
+    if case.state == CaseState.WITHDRAWN:
+        return _("Vous avez retiré cette demande : elle ne peut plus être corrigée.")
+    if case.state == CaseState.DRAFT:
+        return _("Cette demande n'est pas encore envoyée : modifiez simplement vos réponses.")
+    return _(
+        "Une décision a été prise sur ce dossier : ses réponses ne peuvent plus être "
+        "corrigées. Si vous n'êtes pas d'accord avec la décision, vous pouvez la contester, "
+        "comme indiqué sur la page du dossier."
+    )
+
+
+def _clean_explanation(explanation) -> str:
+    explanation = explanation.strip() if isinstance(explanation, str) else ""
+    if not explanation:
+        raise CaseError(
+            _("Expliquez en quelques mots l'erreur que vous corrigez."), field="explanation"
+        )
+    if len(explanation) > EXPLANATION_MAX_LENGTH:
+        raise CaseError(
+            _(
+                "Votre explication compte %(count)s caractères : raccourcissez-la à "
+                "%(limit)s caractères au plus."
+            )
+            % {"count": len(explanation), "limit": EXPLANATION_MAX_LENGTH},
+            field="explanation",
+        )
+    return explanation
+
+
+def _clean_situation(situation) -> str:
+    if not isinstance(situation, str):
+        raise CaseError(_("Votre situation doit être un texte."), field="situation")
+    situation = situation.strip()
+    if len(situation) > SITUATION_MAX_LENGTH:
+        raise CaseError(
+            _(
+                "Ce que vous dites de votre situation compte %(count)s caractères : "
+                "raccourcissez-le à %(limit)s caractères au plus."
+            )
+            % {"count": len(situation), "limit": SITUATION_MAX_LENGTH},
+            field="situation",
+        )
+    return situation
 
 
 # ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .enums import FieldType
@@ -186,6 +187,33 @@ def clean_answers(definition: dict, answers: dict) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def display_answer(field: dict, value) -> str:
+    """An answer as the person reads it: labels for choices, dates in words, "Non
+    renseigné" when there is none."""
+    kind = field["type"]
+    if kind == FieldType.BOOLEAN:
+        return _("Oui") if value in (True, "true", "on", "1", 1) else _("Non")
+    if _is_empty(value):
+        return _("Non renseigné")
+    labels = {str(c["value"]): c["label"] for c in field.get("choices", [])}
+    if kind == FieldType.CHOICE:
+        return labels.get(str(value), str(value))
+    if kind == FieldType.MULTIPLE_CHOICE:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(v), str(v)) for v in values)
+    if kind == FieldType.LOCATION and isinstance(value, dict):
+        return _("latitude %(lat)s, longitude %(lng)s") % {
+            "lat": value.get("lat", ""),
+            "lng": value.get("lng", ""),
+        }
+    if kind == FieldType.DATE:
+        try:
+            return date_format(datetime.date.fromisoformat(str(value)), "j F Y")
+        except ValueError:
+            return str(value)
+    return str(value)
 
 
 def _is_empty(value) -> bool:

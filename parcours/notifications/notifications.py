@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from parcours.cases.enums import CITIZEN_LABELS, Transition
-from parcours.cases.models import CaseEvent
+from parcours.cases.models import CaseCorrection, CaseEvent
 
 # Messages the person receives whatever their preferences, when we have their address:
 # the receipt (CRPA L112-3), requests for missing pieces (L114-5) and decisions with
@@ -117,4 +117,66 @@ class CaseEventNotification(EmailNotification):
             "decision": decision,
             # The letter of the decision, with its reasons and how to contest it.
             "decision_url": decision_url,
+        }
+
+
+class CaseCorrectedNotification(EmailNotification):
+    """Confirms to the person what they corrected in their request, old and new answers.
+
+    Sent whatever their preferences, like the confirmation of a withdrawal: it is the
+    record of what they declared, and the portal says it confirms it.
+    """
+
+    template_name = "case_corrected"
+
+    def __init__(self, correction: CaseCorrection):
+        self.correction = correction
+        self.case = correction.case
+        self.person = correction.case.person
+
+    def recipients(self) -> list[str]:
+        return [self.person.email] if self.person.email else []
+
+    def language(self) -> str:
+        return self.person.preferred_language or settings.LANGUAGE_CODE
+
+    def context(self) -> dict:
+        return {
+            "case_url": settings.PARCOURS_BASE_URL
+            + reverse("portal:case", args=[self.case.reference]),
+            "correction": self.correction,
+            "changes": self.correction.changes_for_display(),
+            "case": self.case,
+            "person": self.person,
+            "unit": self.case.unit,
+            "referent": self.case.referent,
+        }
+
+
+class CaseCorrectedUnitNotification(EmailNotification):
+    """Tells the handling service, and the case's referent, that the person corrected
+    their answers: the case may need a second look before the decision."""
+
+    template_name = "case_corrected_unit"
+
+    def __init__(self, correction: CaseCorrection):
+        self.correction = correction
+        self.case = correction.case
+
+    def recipients(self) -> list[str]:
+        referent = self.case.referent
+        addresses = [self.case.unit.email, referent.user.email if referent else ""]
+        return list(dict.fromkeys(address for address in addresses if address))
+
+    def context(self) -> dict:
+        return {
+            "correction": self.correction,
+            "changes": self.correction.changes_for_display(),
+            "case": self.case,
+            "person": self.case.person,
+            "unit": self.case.unit,
+            "referent": self.case.referent,
+            # Agents of the handling unit see the case page too.
+            "case_url": settings.PARCOURS_BASE_URL
+            + reverse("portal:case", args=[self.case.reference]),
         }

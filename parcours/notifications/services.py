@@ -6,7 +6,7 @@ change that was rolled back.
 
 from django.db import transaction
 
-from parcours.cases.models import CaseEvent
+from parcours.cases.models import CaseCorrection, CaseEvent
 
 
 def notify_case_event(event: CaseEvent) -> None:
@@ -15,3 +15,13 @@ def notify_case_event(event: CaseEvent) -> None:
     from .tasks import send_case_event_notification
 
     transaction.on_commit(lambda: send_case_event_notification.enqueue(event_id=event.pk))
+
+
+def notify_case_corrected(correction: CaseCorrection) -> None:
+    """Confirm to the person what they corrected, and tell the handling service."""
+    from .tasks import send_case_corrected_to_citizen, send_case_corrected_to_unit
+
+    transaction.on_commit(
+        lambda: send_case_corrected_to_citizen.enqueue(correction_id=correction.pk)
+    )
+    transaction.on_commit(lambda: send_case_corrected_to_unit.enqueue(correction_id=correction.pk))

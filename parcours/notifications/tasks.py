@@ -1,8 +1,12 @@
 from django_tasks import task
 
-from parcours.cases.models import CaseEvent
+from parcours.cases.models import CaseCorrection, CaseEvent
 
-from .notifications import CaseEventNotification
+from .notifications import (
+    CaseCorrectedNotification,
+    CaseCorrectedUnitNotification,
+    CaseEventNotification,
+)
 
 
 @task()
@@ -17,3 +21,29 @@ def send_case_event_notification(event_id: int) -> bool:
     if event is None:
         return False
     return CaseEventNotification(event).send()
+
+
+def _correction(correction_id: int) -> CaseCorrection | None:
+    return (
+        CaseCorrection.objects.select_related(
+            "case__person",
+            "case__unit__organisation",
+            "case__procedure",
+            "case__procedure_version",
+            "case__referent__user",
+        )
+        .filter(pk=correction_id)
+        .first()
+    )
+
+
+@task()
+def send_case_corrected_to_citizen(correction_id: int) -> bool:
+    correction = _correction(correction_id)
+    return correction is not None and CaseCorrectedNotification(correction).send()
+
+
+@task()
+def send_case_corrected_to_unit(correction_id: int) -> bool:
+    correction = _correction(correction_id)
+    return correction is not None and CaseCorrectedUnitNotification(correction).send()

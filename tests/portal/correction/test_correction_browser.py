@@ -1,0 +1,146 @@
+"""Correcting a mistake in a real browser (Debian's chromium): every page checked by axe
+against WCAG 2.1 A and AA in both themes, errors included; and the whole correction
+made with JavaScript off."""
+
+import shutil
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings as django_settings
+from django.test import Client
+from playwright.sync_api import sync_playwright
+
+from parcours.cases import services
+from parcours.cases.models import CaseCorrection
+from tests.cases.test_corrections import ANSWERS, CANTEEN_FORM
+from tests.factories import ProcedureFactory
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
+]
+
+
+@pytest.fixture
+def sent(transactional_db, unit_1, citizen_a, agent_1):
+    procedure = ProcedureFactory(
+        handling_unit=unit_1, code="CAN", title="Inscription à la cantine", version=CANTEEN_FORM
+    )
+    draft = services.case_create_draft(
+        person=citizen_a, procedure=procedure, by=citizen_a.user, form_data=ANSWERS
+    )
+    case = services.case_submit(case=draft, by=citizen_a.user)
+    return services.case_start_review(case=case, by=agent_1.user)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test's own database
+    # set-up and tear-down are synchronous and safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def sign_in(page, base_url, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+    )
+
+
+def violations(page) -> list[str]:
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("theme", ["neutral", "dsfr"])
+def test_the_correction_pages_meet_wcag_aa_in_both_themes(
+    live_server, settings, browser, sent, theme
+):
+    settings.PARCOURS_THEME = theme
+    page = browser.new_page(locale="fr-FR")
+    sign_in(page, live_server.url, sent.person.user)
+    found = {}
+
+    def check(name):
+        assert page.locator("h1").count() == 1, name
+        found[name] = violations(page)
+        page.screenshot(path=f"var/correction-{theme}-{name}.png", full_page=True)
+
+    page.goto(f"{live_server.url}/dossiers/{sent.reference}/")
+    check("case")
+    page.get_by_role("link", name="Corriger une erreur", exact=True).click()
+    check("form")
+    page.get_by_label("Prénom de l'enfant").fill("")
+    page.get_by_role("button", name="Vérifier mes corrections").click()
+    assert page.title().startswith("Erreur :")
+    check("form-errors")
+    page.get_by_label("Prénom de l'enfant").fill("Léana")
+    page.get_by_label("Quelle erreur corrigez-vous ?").fill("J'avais inversé le jour et le mois.")
+    page.get_by_role("button", name="Vérifier mes corrections").click()
+    check("review")
+    page.get_by_role("button", name="Confirmer la correction").click()
+    check("case-corrected")
+
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_the_citizen_corrects_a_mistake_with_javascript_off(live_server, browser, sent):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    sign_in(page, live_server.url, sent.person.user)
+
+    page.goto(f"{live_server.url}/dossiers/{sent.reference}/")
+    page.get_by_role("link", name="Corriger une erreur", exact=True).click()
+    assert page.get_by_label("Prénom de l'enfant").input_value() == "Léa"
+    page.get_by_label("École Marie-Curie").check()
+    page.get_by_label("Cantine", exact=True).uncheck()
+    page.get_by_role("button", name="Vérifier mes corrections").click()
+    # The explanation is required; what was typed stays.
+    assert page.get_by_text(
+        "Expliquez en quelques mots l'erreur que vous corrigez."
+    ).first.is_visible()
+    assert page.get_by_label("École Marie-Curie").is_checked()
+    assert not page.get_by_label("Cantine", exact=True).is_checked()
+    page.get_by_label("Quelle erreur corrigez-vous ?").fill("Mauvaise école, et pas de cantine.")
+    page.get_by_role("button", name="Vérifier mes corrections").click()
+
+    rows = page.locator("tbody tr")
+    assert rows.count() == 3
+    assert rows.nth(0).inner_text().split("\t") == [
+        "École souhaitée",
+        "École Jean-Jaurès",
+        "École Marie-Curie",
+    ]
+    assert rows.nth(2).inner_text().split("\t") == [
+        "Jours de cantine",
+        "Lundi, Jeudi",
+        "Non renseigné",
+    ]
+    page.get_by_role("button", name="Confirmer la correction").click()
+
+    assert page.get_by_text("Votre correction est enregistrée").is_visible()
+    assert page.get_by_text("Vous avez corrigé votre demande").is_visible()
+    assert page.get_by_text(
+        "École souhaitée : « École Jean-Jaurès » remplacé par « École Marie-Curie »"
+    ).is_visible()
+    page.screenshot(path="var/correction-nojs.png", full_page=True)
+    correction = CaseCorrection.objects.get(case=sent)
+    assert correction.explanation == "Mauvaise école, et pas de cantine."
+    sent.refresh_from_db()
+    assert sent.form_data["school"] == "curie"
+    assert "canteen_days" not in sent.form_data
