@@ -113,7 +113,7 @@ def take(request, reference):
     if case.referent_id == agent.pk:
         messages.info(request, _("Vous suivez déjà ce dossier."))
         return redirect("backoffice:case", reference=case.reference)
-    form = TakeForm(data=request.POST or None)
+    form = TakeForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             queue.case_take(case=case, by=request.user, reason=form.cleaned_data["reason"])

@@ -71,7 +71,7 @@ def sign_in(request):
     next_url = _next(request)
     if _signed_in_agent(request):
         return redirect(next_url or "backoffice:home")
-    form = AgentSignInForm(data=request.POST or None)
+    form = AgentSignInForm(data=request.POST if request.method == "POST" else None)
     status = HTTPStatus.OK
     if form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
@@ -127,7 +127,7 @@ def verify(request):
         return redirect(_with_next("backoffice:login", next_url))
     if two_factor.confirmed_device(user) is None:
         return redirect(_with_next("backoffice:enrol", next_url))
-    form = CodeForm(data=request.POST or None)
+    form = CodeForm(data=request.POST if request.method == "POST" else None)
     status = _check_code(request, form, user=user, backend=backend, enrolling=False)
     if status is None:
         return redirect(next_url or "backoffice:home")
@@ -153,7 +153,7 @@ def enrol(request):
         # A second device is never added here: losing one is solved by an administrator.
         return redirect(_with_next("backoffice:verify", next_url))
     device = two_factor.enrolment_device(user)
-    form = CodeForm(data=request.POST or None)
+    form = CodeForm(data=request.POST if request.method == "POST" else None)
     status = _check_code(request, form, user=user, backend=backend, enrolling=True)
     if status is None:
         messages.success(

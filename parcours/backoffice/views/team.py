@@ -64,7 +64,7 @@ def reassign(request, reference):
     agents = permissions.holders_of(case.unit)
     if case.referent_id:
         agents = agents.exclude(pk=case.referent_id)
-    form = ReassignForm(data=request.POST or None, agents=agents)
+    form = ReassignForm(data=request.POST if request.method == "POST" else None, agents=agents)
     if request.method == "POST" and form.is_valid():
         try:
             queue.case_reassign(
