@@ -8,7 +8,7 @@ cancels the appointments booked in it and tells the people.
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .errors import AppointmentError
 from .models import Appointment, AppointmentEvent, AppointmentType, Closure, WaitingListEntry
@@ -105,7 +105,11 @@ class ClosureAdmin(admin.ModelAdmin):
         obj.created_at = closure.created_at
         self.message_user(
             request,
-            _("%(count)d rendez-vous annulé(s) ; chaque personne est prévenue par courriel.")
+            ngettext(
+                "%(count)d rendez-vous annulé ; la personne est prévenue par courriel.",
+                "%(count)d rendez-vous annulés ; chaque personne est prévenue par courriel.",
+                len(cancelled),
+            )
             % {"count": len(cancelled)},
             messages.SUCCESS,
         )

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.test import override_settings
 
 from parcours.appointments import services
@@ -456,3 +457,23 @@ def test_only_a_manager_of_the_unit_declares_a_closure(unit_1, agent_1, agent_2,
                 reason="Travaux",
                 by=user,
             )
+
+
+def test_the_database_itself_refuses_a_second_holder_of_a_seat(counter, citizen_a, citizen_b):
+    first = book(counter, citizen_a)
+    same_seat = {
+        "organisation": counter.organisation,
+        "appointment_type": counter,
+        "unit": counter.unit,
+        "person": citizen_b,
+        "mode": counter.mode,
+        "starts_at": first.starts_at,
+        "ends_at": first.ends_at,
+        "seat": first.seat,
+        "reason": "Forcer la porte",
+    }
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appointment.objects.create(**same_seat)
+    services.appointment_cancel(appointment=first, by=citizen_a.user)
+    assert Appointment.objects.create(**same_seat).seat == 1

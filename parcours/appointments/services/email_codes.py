@@ -94,12 +94,14 @@ def email_code_verify(
                 _("Trop d'essais pour ce code : demandez-en un nouveau."), field="code"
             )
         record.attempts += 1
-        if not constant_time_compare(record.code_hash, _code_hash(record.pk, email, code)):
-            record.save(update_fields=["attempts"])
-            raise AppointmentError(
-                _("Ce code ne correspond pas. Vérifiez les six chiffres reçus par courriel."),
-                field="code",
-            )
-        record.verified_at = now
+        matches = constant_time_compare(record.code_hash, _code_hash(record.pk, email, code))
+        if matches:
+            record.verified_at = now
         record.save(update_fields=["attempts", "verified_at"])
+    # Refused after the commit, so that the failed try counts.
+    if not matches:
+        raise AppointmentError(
+            _("Ce code ne correspond pas. Vérifiez les six chiffres reçus par courriel."),
+            field="code",
+        )
     return record
