@@ -2,8 +2,11 @@
 which record who did what and why. The admin is for looking, not for editing."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from .models import Case, CaseCorrection, CaseEvent, Decision, Receipt
+from .prefill import origins
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -44,6 +47,19 @@ class CaseAdmin(ReadOnlyAdmin):
     list_select_related = ["procedure", "person", "unit"]
     date_hierarchy = "created_at"
     inlines = [CaseEventInline]
+    readonly_fields = ["prefilled_origins"]
+
+    @admin.display(description=_("réponses reprises de ce que l'administration savait"))
+    def prefilled_origins(self, case):
+        definition = case.procedure_version.form_definition or {}
+        labels = {field.get("name"): field.get("label") for field in definition.get("fields", [])}
+        found = [
+            (labels.get(name) or name, origin.agent_text)
+            for name, origin in origins(
+                definition=definition, offered={}, records=case.prefilled, values=case.form_data
+            ).items()
+        ]
+        return format_html_join("", "<p>{} : {}</p>", found) or "—"
 
 
 @admin.register(Decision)

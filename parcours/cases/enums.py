@@ -122,6 +122,14 @@ class CaseChannel(models.TextChoices):
     OPEN311 = "open311", _("Signalement Open311")
 
 
+class PrefillSource(models.TextChoices):
+    """Where an answer the administration already held comes from ("tell us once")."""
+
+    IDENTITY = "identity", _("Identité certifiée par FranceConnect")
+    PROFILE = "profile", _("Profil de l'usager")
+    CASE = "case", _("Demande précédente de l'usager")
+
+
 class HoldingChange(models.TextChoices):
     """How a case came to be held by an agent (``CaseEvent.data["via"]`` on a
     REFERENT_CHANGED event): the fair way, out of turn with a reason, or by a manager."""

@@ -80,6 +80,15 @@ class Case(models.Model):
         _("canal"), max_length=16, choices=CaseChannel.choices, default=CaseChannel.ONLINE
     )
     form_data = models.JSONField(_("réponses"), default=dict, blank=True)
+    # Answers the administration already held ("tell us once"), by field name: where
+    # each came from and the value taken (see ``prefill``). The database default lets
+    # bulk loaders leave it out.
+    prefilled = models.JSONField(
+        _("réponses reprises"),
+        default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
+        blank=True,
+    )
     situation = models.TextField(
         _("ma situation"),
         blank=True,
@@ -319,6 +328,16 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # A copy of a document the person gave for another request, reused with their
+    # consent ("tell us once", see ``services.document_reuse``).
+    source = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copie de"),
+    )
 
     class Meta:
         verbose_name = _("pièce")

@@ -1,6 +1,9 @@
 """Reads on cases, with access rules built in."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from .decision_letters import LETTER_RELATED
 from .enums import CaseState, Transition
@@ -68,6 +71,37 @@ def documents_of_case(case: Case) -> QuerySet[Document]:
         Document.objects.filter(case=case)
         .select_related("uploaded_by")
         .order_by("uploaded_at", "pk")
+    )
+
+
+def reusable_documents(
+    *, case: Case, user, now: datetime.datetime | None = None
+) -> QuerySet[Document]:
+    """Documents the user already gave for another of their requests, of a kind this
+    case asks for and still valid (the procedure's ``valid_days``, a year by default):
+    offered for reuse, only with the person's consent ("tell us once").
+
+    Only ever the user's own, and only for their own case: from any administration
+    where their account has a record. Copies are not offered again, nor documents
+    already reused in this case; newest first.
+    """
+    if not getattr(user, "is_authenticated", False) or case.person.user_id != user.pk:
+        return Document.objects.none()
+    now = now or timezone.now()
+    still_valid = Q()
+    for code, days in case.procedure_version.reuse_validity().items():
+        if days > 0:
+            still_valid |= Q(kind_code=code, uploaded_at__gte=now - datetime.timedelta(days=days))
+    if not still_valid:
+        return Document.objects.none()
+    reused = Document.objects.filter(case=case, source__isnull=False).values("source_id")
+    return (
+        Document.objects.filter(still_valid, case__person__user=user, source__isnull=True)
+        .exclude(case=case)
+        .exclude(case__state=CaseState.DRAFT)
+        .exclude(pk__in=reused)
+        .select_related("case__organisation")
+        .order_by("-uploaded_at", "-pk")
     )
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,9 +25,9 @@ from parcours.catalog.enums import ImplicitDecision
 from parcours.catalog.models import Procedure
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.selectors import agent_for
-from parcours.people.models import Person
+from parcours.people.models import DataSharingConsent, Person
 
-from . import clock
+from . import clock, prefill
 from .enums import (
     CORRECTABLE_STATES,
     OPEN_STATES,
@@ -83,6 +84,16 @@ def case_create_draft(
     if version is None:
         raise CaseError(_("Cette démarche n'a pas encore de formulaire publié."), field="procedure")
     _ensure_citizen_side(person=person, by=by)
+    # Tell us once: what the administration already holds fills the form in.
+    form_data = form_data or {}
+    form_data, prefilled = prefill.merge(
+        definition=version.form_definition,
+        offered=prefill.offers(person=person, definition=version.form_definition),
+        answers=form_data,
+        records={},
+        given=form_data,
+        fill_missing=True,
+    )
     return Case.objects.create(
         organisation_id=procedure.organisation_id,
         procedure=procedure,
@@ -90,7 +101,8 @@ def case_create_draft(
         person=person,
         unit=procedure.handling_unit,
         channel=channel,
-        form_data=form_data or {},
+        form_data=form_data,
+        prefilled=prefilled,
         situation=situation,
         created_by=by,
     )
@@ -107,10 +119,20 @@ def case_update_draft(*, case: Case, by, form_data: dict, situation: str | None 
             raise CaseError(
                 _("Les réponses au formulaire doivent être un objet."), field="form_data"
             )
-        case.form_data = {**case.form_data, **form_data}
+        # A certified identity cannot be changed here; an answer changed loses its origin.
+        definition = case.procedure_version.form_definition
+        case.form_data, case.prefilled = prefill.merge(
+            definition=definition,
+            offered=prefill.offers(
+                person=case.person, definition=definition, exclude_case_id=case.pk
+            ),
+            answers={**case.form_data, **form_data},
+            records=case.prefilled,
+            given=form_data,
+        )
         if situation is not None:
             case.situation = situation
-        case.save(update_fields=["form_data", "situation", "updated_at"])
+        case.save(update_fields=["form_data", "prefilled", "situation", "updated_at"])
     return case
 
 
@@ -644,8 +666,122 @@ def document_remove(*, document: Document, by) -> None:
         if document is None:
             return
         storage, name = document.file.storage, document.file.name
+        # A document reused with the person's consent: taking it back withdraws it.
+        DataSharingConsent.objects.filter(document=document, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now()
+        )
         document.delete()
         transaction.on_commit(lambda: storage.delete(name))
+
+
+def document_reuse(*, case: Case, source: Document, by) -> Document:
+    """Reuse for this request a document the person already gave for another one
+    ("tell us once", CRPA L114-8), because they agreed to it.
+
+    Only the person themself consents, and only to their own documents still valid
+    (``selectors.reusable_documents``): anything else is refused. The file is copied
+    into this case's private storage and the copy keeps its source; the consent (what,
+    from which request, to which administration, for which request, when) is recorded,
+    and the case's history says so. A second click gives the copy already made.
+    """
+    from .selectors import reusable_documents
+
+    with transaction.atomic():
+        case = _lock(case)
+        if not getattr(by, "is_authenticated", False) or case.person.user_id != by.pk:
+            raise NotAllowed(
+                _("Seule la personne concernée peut accepter de réutiliser un document.")
+            )
+        if case.state not in DOCUMENT_STATES:
+            raise CaseError(
+                _("Ce dossier est clos : vous ne pouvez plus y joindre de pièce."), field="file"
+            )
+        copy = Document.objects.filter(case=case, source_id=source.pk).first()
+        if copy is not None:
+            return copy
+        source = (
+            reusable_documents(case=case, user=by)
+            .select_related("case__organisation")
+            .filter(pk=source.pk)
+            .first()
+        )
+        if source is None:
+            raise CaseError(
+                _(
+                    "Ce document ne peut pas être réutilisé pour cette demande : joignez le fichier."
+                ),
+                field="file",
+            )
+        document = Document(
+            organisation_id=case.organisation_id,
+            case=case,
+            kind_code=source.kind_code,
+            original_name=source.original_name,
+            content_type=source.content_type,
+            size=source.size,
+            sha256=source.sha256,
+            uploaded_by=by,
+            source=source,
+        )
+        extension = DOCUMENT_TYPES.get(source.content_type, "bin")
+        try:
+            with source.file.open("rb") as content:
+                document.file.save(f"{source.original_name}.{extension}", content, save=False)
+        except OSError:
+            logger.warning("Document %s cannot be read to be reused", source.pk)
+            raise CaseError(
+                _("Ce document n'est plus disponible : joignez le fichier."), field="file"
+            ) from None
+        stored = document.file.name
+        try:
+            document.save()
+            labels = {
+                piece.get("code"): piece.get("label")
+                for piece in case.procedure_version.required_documents or []
+                if isinstance(piece, dict)
+            }
+            label = labels.get(source.kind_code) or source.kind_code
+            consent = DataSharingConsent.objects.create(
+                organisation_id=case.organisation_id,
+                person=case.person,
+                user=by,
+                what=(
+                    _("Pièce « %(label)s » : %(name)s")
+                    % {"label": label, "name": source.original_name}
+                )[:300],
+                source_case=source.case,
+                target_case=case,
+                document=document,
+            )
+            CaseEvent.objects.create(
+                organisation_id=case.organisation_id,
+                case=case,
+                kind=EventKind.DOCUMENT_ADDED,
+                actor=by,
+                reason=_(
+                    "« %(label)s » (%(name)s) : pièce déjà fournie le %(date)s pour le dossier "
+                    "n° %(reference)s, reprise avec l'accord de la personne."
+                )
+                % {
+                    "label": label,
+                    "name": source.original_name,
+                    "date": date_format(timezone.localtime(source.uploaded_at), "j F Y"),
+                    "reference": source.case.reference,
+                },
+                visible_to_citizen=True,
+                data={
+                    "document_id": document.pk,
+                    "name": document.original_name,
+                    "kind_code": document.kind_code,
+                    "source_document_id": source.pk,
+                    "source_case_id": source.case_id,
+                    "consent_id": consent.pk,
+                },
+            )
+        except BaseException:
+            document.file.storage.delete(stored)
+            raise
+    return document
 
 
 def _clean_file_name(name: str) -> str:

@@ -21,6 +21,11 @@ class AnswerContext:
     received_on: datetime.date
     latitude: float | None = None
     longitude: float | None = None
+    birth_date: datetime.date | None = None
+    email: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
 
 
 def _money(rng: Random, low: int, high: int) -> str:
@@ -29,6 +34,17 @@ def _money(rng: Random, low: int, high: int) -> str:
 
 def _date(day: datetime.date) -> str:
     return day.isoformat()
+
+
+def _known(ctx: AnswerContext, *names: str) -> dict:
+    """What the person's record holds for these prefilled fields, as the form stores it
+    (tell us once: the forms take them from the record)."""
+    values = {name: getattr(ctx, name) for name in names}
+    return {
+        name: value.isoformat() if isinstance(value, datetime.date) else value
+        for name, value in values.items()
+        if value
+    }
 
 
 def _pick_days(rng: Random, values: list[str]) -> list[str]:
@@ -157,6 +173,7 @@ def accommodation_certificate(rng: Random, ctx: AnswerContext) -> dict:
     arrival = ctx.received_on + datetime.timedelta(days=rng.randint(30, 120))
     given, _gender = rng.choice(GIVEN_NAMES)
     return {
+        **_known(ctx, "given_name", "family_name", "birth_date", "street", "postcode", "city"),
         "guest_given_name": given,
         "guest_family_name": rng.choice((ctx.family_name, rng.choice(FAMILY_NAMES))),
         "guest_nationality": rng.choice(
@@ -184,6 +201,7 @@ def accommodation_certificate(rng: Random, ctx: AnswerContext) -> dict:
 
 def electoral_registration(rng: Random, ctx: AnswerContext) -> dict:
     answers = {
+        **_known(ctx, "given_name", "family_name", "birth_date", "street", "postcode", "city"),
         "nationality": "french" if rng.random() < 0.93 else "eu",
         "attachment": rng.choice(("resident",) * 8 + ("taxpayer", "manager")),
         "birth_place": ctx.birth_place or "Orléans (Loiret)",
@@ -203,6 +221,7 @@ def social_housing(rng: Random, ctx: AnswerContext) -> dict:
         ("too_small", "too_expensive", "unfit", "separation", "disability", "other")
     )
     answers = {
+        **_known(ctx, "given_name", "family_name", "birth_date", "email", "phone"),
         "current_housing": rng.choice(
             ("private_tenant", "private_tenant", "social_tenant", "hosted", "emergency")
         ),

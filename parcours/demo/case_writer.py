@@ -209,6 +209,11 @@ class CaseWriterMixin:
             created_at.date(),
             latitude,
             longitude,
+            birth_date=person.birth_date,
+            email=person.email,
+            street=person.street,
+            postcode=person.postcode,
+            city=person.city,
         )
         form_data = ANSWERS[procedure.spec.form_key](rng, context)
         if answers:

@@ -20,8 +20,74 @@ def _choices(*pairs: tuple[str, str]) -> list[dict]:
     return [{"value": value, "label": label} for value, label in pairs]
 
 
-def _doc(code: str, label: str, help_text: str = "", *, required: bool = True) -> dict:
-    return {"code": code, "label": label, "help": help_text, "required": required}
+def _doc(code: str, label: str, help_text: str = "", *, required: bool = True, **extra) -> dict:
+    return {"code": code, "label": label, "help": help_text, "required": required, **extra}
+
+
+# Tell us once: the applicant's identity and contact details are taken from what the
+# administration already holds ("prefill"), certified by FranceConnect or declared.
+
+
+def _identity(step: str) -> tuple[dict, ...]:
+    return (
+        _field(
+            "given_name",
+            "Prénom(s)",
+            FieldType.TEXT,
+            required=True,
+            max_length=150,
+            prefill="given_name",
+            step=step,
+        ),
+        _field(
+            "family_name",
+            "Nom de naissance",
+            FieldType.TEXT,
+            required=True,
+            max_length=150,
+            prefill="family_name",
+            step=step,
+        ),
+        _field(
+            "birth_date",
+            "Date de naissance",
+            FieldType.DATE,
+            required=True,
+            prefill="birth_date",
+            step=step,
+        ),
+    )
+
+
+def _address(step: str) -> tuple[dict, ...]:
+    return (
+        _field("street", "Adresse", FieldType.TEXT, max_length=200, prefill="street", step=step),
+        _field(
+            "postcode", "Code postal", FieldType.TEXT, max_length=10, prefill="postcode", step=step
+        ),
+        _field("city", "Commune", FieldType.TEXT, max_length=100, prefill="city", step=step),
+    )
+
+
+def _contact(step: str) -> tuple[dict, ...]:
+    return (
+        _field(
+            "email",
+            "Adresse électronique",
+            FieldType.EMAIL,
+            prefill="email",
+            step=step,
+            help="Pour vous écrire au sujet de cette demande.",
+        ),
+        _field(
+            "phone",
+            "Téléphone",
+            FieldType.PHONE,
+            prefill="phone",
+            step=step,
+            help="Pour vous appeler si une information manque.",
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -213,6 +279,7 @@ PROCEDURES = (
                 "proof_of_address",
                 "Justificatif de domicile de moins de trois mois",
                 "Facture d'énergie, quittance de loyer, attestation d'assurance habitation.",
+                valid_days=90,
             ),
             _doc("vaccinations", "Pages des vaccinations du carnet de santé"),
             _doc(
@@ -302,7 +369,11 @@ PROCEDURES = (
             _doc(
                 "registration_certificate", "Certificat d'immatriculation (carte grise) du véhicule"
             ),
-            _doc("proof_of_address", "Justificatif de domicile de moins de trois mois"),
+            _doc(
+                "proof_of_address",
+                "Justificatif de domicile de moins de trois mois",
+                valid_days=90,
+            ),
             _doc(
                 "employer_certificate",
                 "Attestation de l'employeur pour un véhicule de fonction",
@@ -527,6 +598,8 @@ PROCEDURES = (
         decision_delay_unit=DelayUnit.MONTHS,
         implicit_decision=ImplicitDecision.REJECTION,
         fields=(
+            *_identity("Vous, qui accueillez"),
+            *_address("Vous, qui accueillez"),
             _field(
                 "guest_given_name",
                 "Prénom de la personne accueillie",
@@ -585,7 +658,11 @@ PROCEDURES = (
         documents=(
             _doc("identity", "Votre pièce d'identité ou titre de séjour"),
             _doc("property_or_lease", "Titre de propriété ou bail"),
-            _doc("proof_of_address", "Justificatif de domicile de moins de trois mois"),
+            _doc(
+                "proof_of_address",
+                "Justificatif de domicile de moins de trois mois",
+                valid_days=90,
+            ),
             _doc(
                 "tax_stamp",
                 "Timbre fiscal de 30 €",
@@ -631,6 +708,8 @@ PROCEDURES = (
         decision_delay_unit=DelayUnit.DAYS,
         implicit_decision=ImplicitDecision.ACCEPTANCE,
         fields=(
+            *_identity("Votre identité"),
+            *_address("Votre adresse"),
             _field(
                 "nationality",
                 "Nationalité",
@@ -674,7 +753,11 @@ PROCEDURES = (
         ),
         documents=(
             _doc("identity", "Pièce d'identité valide ou périmée depuis moins de cinq ans"),
-            _doc("proof_of_address", "Justificatif de domicile de moins de trois mois"),
+            _doc(
+                "proof_of_address",
+                "Justificatif de domicile de moins de trois mois",
+                valid_days=90,
+            ),
         ),
         commitments=(),
         reject_reasons=(
@@ -706,6 +789,8 @@ PROCEDURES = (
         decision_delay_unit=DelayUnit.MONTHS,
         implicit_decision=ImplicitDecision.REJECTION,
         fields=(
+            *_identity("Votre identité"),
+            *_contact("Pour vous joindre"),
             _field(
                 "current_housing",
                 "Où habitez-vous aujourd'hui ?",
@@ -870,6 +955,7 @@ PROCEDURES = (
                 "Numéro où vous rappeler",
                 FieldType.PHONE,
                 required=True,
+                prefill="phone",
                 show_if={"field": "wants_callback", "equals": True},
             ),
         ),

@@ -522,6 +522,11 @@ class _Builder(CaseWriterMixin):
                     citizen.family_name,
                     citizen.phone,
                     citizen.birth_place,
+                    birth_date=datetime.date.fromisoformat(citizen.birth_date),
+                    email=citizen.email,
+                    street=citizen.street,
+                    postcode=citizen.postcode,
+                    city=citizen.city,
                 )
         orgs = list(self.orgs.values())
         remaining = self.volume.people - len(self.story_people)
@@ -625,7 +630,18 @@ class _Builder(CaseWriterMixin):
             )
         )
         info = PersonInfo(
-            person_id, user_id, f"{given} {usual or family}", given, family, phone, birth_place
+            person_id,
+            user_id,
+            f"{given} {usual or family}",
+            given,
+            family,
+            phone,
+            birth_place,
+            birth_date=birth,
+            email=email,
+            street=street,
+            postcode=postcode,
+            city=city,
         )
         pool = self.pools[org.id]
         pool.everyone.append(info)

@@ -1,5 +1,6 @@
 """What the generator remembers of the rows it wrote, to link the next ones to them."""
 
+import datetime
 from dataclasses import dataclass, field
 from random import Random
 
@@ -43,6 +44,12 @@ class PersonInfo:
     family_name: str
     phone: str
     birth_place: str
+    # What the forms take from the record (tell us once).
+    birth_date: datetime.date | None = None
+    email: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
 
 
 @dataclass(slots=True)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import IdentityDispute, Person
+from .models import DataSharingConsent, IdentityDispute, Person
 
 
 @admin.register(Person)
@@ -18,3 +18,23 @@ class IdentityDisputeAdmin(admin.ModelAdmin):
     search_fields = ["person__family_name", "person__given_name", "proposed_value"]
     raw_id_fields = ["person", "user"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(DataSharingConsent)
+class DataSharingConsentAdmin(admin.ModelAdmin):
+    """Evidence of what each person agreed to pass on: looked at, never edited."""
+
+    list_display = ["person", "what", "organisation", "given_at", "withdrawn_at"]
+    list_filter = ["organisation"]
+    search_fields = ["person__family_name", "person__given_name", "what"]
+    list_select_related = ["person", "organisation"]
+    raw_id_fields = ["person", "user", "source_case", "target_case", "document"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

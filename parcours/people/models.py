@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.models import Organisation
@@ -169,3 +170,64 @@ class IdentityDispute(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.get_field_display()}"
+
+
+class DataSharingConsent(models.Model):
+    """The person agreed that something they gave for one request be passed on for
+    another ("tell us once", CRPA L114-8): what, from which request, to which
+    administration and for which request, when; and when they took it back.
+
+    Kept as evidence of the exchange, even once the copy it allowed is taken back.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("administration destinataire"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="sharing_consents", verbose_name=_("usager")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("donné par"),
+    )
+    what = models.CharField(_("donnée transmise"), max_length=300)
+    source_case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dossier d'origine"),
+    )
+    target_case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.CASCADE,
+        related_name="sharing_consents",
+        verbose_name=_("dossier destinataire"),
+    )
+    document = models.ForeignKey(
+        "cases.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("copie transmise"),
+    )
+    given_at = models.DateTimeField(_("donné le"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("accord de transmission")
+        verbose_name_plural = _("accords de transmission")
+        ordering = ["-given_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "person"])]
+
+    def __str__(self):
+        return f"{self.person} — {self.what}"

@@ -58,6 +58,11 @@ def test_generated_answers_are_already_clean(procedure):
             datetime.date(2026, 5, 1),
             47.85,
             2.04,
+            birth_date=datetime.date(1985, 3, 2),
+            email="alice.durand@example.test" if n % 3 else "",
+            street="" if n % 5 else "14 rue des Tilleuls",
+            postcode="45510",
+            city="Bellerive-sur-Loire",
         )
         answers = ANSWERS[procedure.code](rng, context)
 

@@ -251,7 +251,8 @@ def test_a_new_submission_takes_the_next_reference(demo, db):
         organisation_id=draft.organisation_id, year=today.year, prefix=draft.procedure.code
     ).first()
     draft.form_data = ANSWERS[draft.procedure.code](
-        DemoRandom(1), AnswerContext("Alice", "Durand", "", "Tours", today)
+        DemoRandom(1),
+        AnswerContext("Alice", "Durand", "", "Tours", today, birth_date=datetime.date(1986, 4, 12)),
     )
     draft.save()
 

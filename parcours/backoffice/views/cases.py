@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from parcours.cases import queue
+from parcours.cases import prefill, queue
 from parcours.cases import selectors as case_selectors
 from parcours.cases.enums import EventKind, HoldingChange
 from parcours.cases.errors import CaseError
@@ -48,8 +48,16 @@ def case_detail(request, reference):
         reference=reference,
     )
     definition = case.procedure_version.form_definition or {}
+    # Tell us once: which answers were taken from what the administration already held.
+    origins = prefill.origins(
+        definition=definition, offered={}, records=case.prefilled, values=case.form_data
+    )
     answers = [
-        {"label": field["label"], "value": answer_display(field, case.form_data.get(field["name"]))}
+        {
+            "label": field["label"],
+            "value": answer_display(field, case.form_data.get(field["name"])),
+            "origin": origins[field["name"]].agent_text if field["name"] in origins else "",
+        }
         for field in visible_fields(definition, case.form_data)
     ]
     for event in case.history:

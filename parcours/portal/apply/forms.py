@@ -146,12 +146,23 @@ def without_condition(spec: dict) -> dict:
 class StepForm(forms.Form):
     """One step of the application: its fields, built from their definition."""
 
-    def __init__(self, *args, specs: list[dict], checked: set[str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        specs: list[dict],
+        checked: set[str] | None = None,
+        origins: dict | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.specs = specs
         # The fields checked on this submission: those still shown after the answers
         # given. None checks every field of the step.
         self.checked = checked
+        # Where the values shown come from, by field name ("tell us once", see
+        # ``cases.prefill.origins``): said next to the field; a certified identity is
+        # shown read-only.
+        self.origins = origins or {}
         for spec in specs:
             self.fields[spec["name"]] = AnswerField(spec)
 
@@ -193,6 +204,11 @@ class StepForm(forms.Form):
         field_id = bound.auto_id
         hint_id = f"{field_id}-hint" if spec.get("help") else ""
         error_id = f"{field_id}-error" if bound.errors else ""
+        origin = self.origins.get(spec["name"])
+        origin_id = f"{field_id}-origin" if origin else ""
+        readonly = bool(origin and origin.certified)
+        if readonly:
+            value = origin.value
         kind = spec["type"]
         item = {
             "bound": bound,
@@ -205,7 +221,10 @@ class StepForm(forms.Form):
             "errors": bound.errors,
             "hint_id": hint_id,
             "error_id": error_id,
-            "describedby": " ".join(filter(None, [hint_id, error_id])),
+            "describedby": " ".join(filter(None, [hint_id, origin_id, error_id])),
+            "origin": origin,
+            "origin_id": origin_id,
+            "readonly": readonly,
             "input_type": INPUT_TYPES.get(kind, "text"),
             "input_mode": INPUT_MODES.get(kind, ""),
             "is_group": kind in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE, FieldType.LOCATION),

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parcours.accounts.services import CERTIFIED_IDENTITY_SESSION_KEY, certify_people
+from parcours.cases import prefill
 from parcours.cases import selectors as case_selectors
 from parcours.cases.enums import CaseState
 from parcours.cases.errors import CaseError, IllegalTransition
@@ -28,6 +29,7 @@ from parcours.cases.services import (
     case_update_draft,
     document_add,
     document_remove,
+    document_reuse,
     size_label,
 )
 from parcours.catalog.models import Procedure
@@ -66,7 +68,7 @@ def _draft_or_404(request, pk: int) -> Case:
     return get_object_or_404(
         _own_cases(request.user)
         .filter(state=CaseState.DRAFT)
-        .select_related("procedure", "procedure_version"),
+        .select_related("procedure__organisation", "procedure_version", "person"),
         pk=pk,
     )
 
@@ -180,8 +182,26 @@ def apply_step(request, pk, step):
     if not specs:
         # Nothing to ask here for these answers: the conditions hide every field.
         return redirect(_step_url(case, plan.following(step, stored)))
+    # Tell us once: what the administration already holds, and where it comes from.
+    offered = prefill.offers(
+        person=case.person, definition=plan.definition, exclude_case_id=case.pk
+    )
     if request.method == "GET":
-        form = StepForm(specs=specs, initial=stored)
+        initial = {
+            **{name: offer.value for name, offer in offered.items() if name not in stored},
+            **stored,
+            **{name: offer.value for name, offer in offered.items() if offer.certified},
+        }
+        form = StepForm(
+            specs=specs,
+            initial=initial,
+            origins=prefill.origins(
+                definition=plan.definition,
+                offered=offered,
+                records=case.prefilled,
+                values=initial,
+            ),
+        )
         errors = request.session.get(ERRORS_KEY.format(pk=case.pk), {})
         mine = {name: errors.pop(name) for name in list(errors) if name in form.fields}
         if mine:
@@ -194,6 +214,9 @@ def apply_step(request, pk, step):
     merged = {**stored, **answers}
     still_shown = {spec["name"] for spec in plan.visible_specs(step, merged)}
     case = case_update_draft(case=case, by=request.user, form_data=answers)
+    form.origins = prefill.origins(
+        definition=plan.definition, offered=offered, records=case.prefilled, values=answers
+    )
     action = request.POST.get("action", "next")
     if action == "later":
         return _saved_for_later(request, case)
@@ -294,7 +317,7 @@ ACCEPTED_FILES = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
 
 def _pieces(case: Case, *, error: dict | None = None) -> list[dict]:
     """Each required document with the files given for it, then "another document"."""
-    documents = list(case_selectors.documents_of_case(case))
+    documents = list(case_selectors.documents_of_case(case).select_related("source__case"))
     required = [
         {
             "code": piece["code"],
@@ -316,13 +339,16 @@ def _pieces(case: Case, *, error: dict | None = None) -> list[dict]:
     pieces = []
     for position, piece in enumerate([*required, other], start=1):
         field_id = f"piece-{position}"
-        message = error["message"] if error and error["code"] == piece["code"] else ""
+        mine = error if error and error["code"] == piece["code"] else None
+        message = mine["message"] if mine and not mine.get("reuse") else ""
         pieces.append(
             {
                 **piece,
                 "documents": [d for d in documents if d.kind_code == piece["code"]],
                 "id": field_id,
                 "error": message,
+                "reuse_error": mine["message"] if mine and mine.get("reuse") else "",
+                "reusable": [],
                 "describedby": " ".join(
                     filter(None, [f"{field_id}-hint", f"{field_id}-error" if message else ""])
                 ),
@@ -332,6 +358,67 @@ def _pieces(case: Case, *, error: dict | None = None) -> list[dict]:
     known = {piece["code"] for piece in required}
     pieces[-1]["documents"] += [d for d in documents if d.kind_code and d.kind_code not in known]
     return pieces
+
+
+def _offer_reuse(pieces: list[dict], case: Case, user) -> None:
+    """Tell us once: for each piece asked for, the files the person already gave for
+    their latest other request that had it, if still valid, offered for reuse."""
+    latest: dict[str, list[Document]] = {}
+    for document in case_selectors.reusable_documents(case=case, user=user).select_related("case"):
+        found = latest.setdefault(document.kind_code, [])
+        if not found or found[0].case_id == document.case_id:
+            found.append(document)
+    for piece in pieces:
+        piece["reusable"] = [
+            {"id": f"{piece['id']}-reuse-{position}", "document": document}
+            for position, document in enumerate(latest.get(piece["code"], []), start=1)
+        ]
+
+
+def _reuse(request, case: Case) -> dict | None:
+    """Copy the documents the person ticked to reuse, having agreed to their transfer.
+    Returns the error to show next to the piece, if any; copies nothing then."""
+    kind_code = request.POST.get("kind_code", "")
+    ticked = request.POST.getlist("reuse")
+    if not ticked:
+        return {
+            "code": kind_code,
+            "reuse": True,
+            "message": _(
+                "Cochez la case du document à réutiliser si vous acceptez qu'il soit "
+                "transmis, ou joignez un fichier ci-dessous."
+            ),
+        }
+    offered = case_selectors.reusable_documents(case=case, user=request.user)
+    sources = [
+        offered.filter(pk=int(value), kind_code=kind_code).first()
+        if value.isdecimal() and len(value) < 19
+        else None
+        for value in ticked
+    ]
+    if None in sources:
+        return {
+            "code": kind_code,
+            "reuse": True,
+            "message": _("Ce document ne peut pas être réutilisé pour cette demande."),
+        }
+    try:
+        with transaction.atomic():
+            copies = [
+                document_reuse(case=case, source=source, by=request.user) for source in sources
+            ]
+    except CaseError as refused:
+        return {"code": kind_code, "reuse": True, "message": refused.message}
+    for copy in copies:
+        messages.success(
+            request,
+            _(
+                "Le document « %(name)s » est repris pour votre demande : il sera transmis "
+                "à %(organisation)s avec elle."
+            )
+            % {"name": copy.original_name, "organisation": case.procedure.organisation.name},
+        )
+    return None
 
 
 @never_cache
@@ -352,21 +439,30 @@ def apply_documents(request, pk):
         if action == "next":
             return redirect("portal:apply_review", pk=case.pk)
         kind_code = request.POST.get("kind_code", "")
-        try:
-            document = document_add(
-                case=case, by=request.user, upload=request.FILES.get("file"), kind_code=kind_code
-            )
-        except CaseError as refused:
-            error = {"code": kind_code, "message": refused.message}
+        if action == "reuse":
+            error = _reuse(request, case)
+            if error is None:
+                return redirect("portal:apply_documents", pk=case.pk)
         else:
-            messages.success(
-                request,
-                _("Le fichier « %(name)s » est joint à votre demande.")
-                % {"name": document.original_name},
-            )
-            return redirect("portal:apply_documents", pk=case.pk)
+            try:
+                document = document_add(
+                    case=case,
+                    by=request.user,
+                    upload=request.FILES.get("file"),
+                    kind_code=kind_code,
+                )
+            except CaseError as refused:
+                error = {"code": kind_code, "message": refused.message}
+            else:
+                messages.success(
+                    request,
+                    _("Le fichier « %(name)s » est joint à votre demande.")
+                    % {"name": document.original_name},
+                )
+                return redirect("portal:apply_documents", pk=case.pk)
     shown = plan.shown_steps(case.form_data)
     pieces = _pieces(case, error=error)
+    _offer_reuse(pieces, case, request.user)
     return render(
         request,
         "portal/apply/documents.html",
@@ -378,9 +474,20 @@ def apply_documents(request, pk):
                 {"anchor": piece["id"], "message": piece["error"]}
                 for piece in pieces
                 if piece["error"]
+            ]
+            + [
+                {"anchor": piece["reusable"][0]["id"], "message": piece["reuse_error"]}
+                for piece in pieces
+                if piece["reuse_error"] and piece["reusable"]
             ],
             "non_field_errors": (
-                [error["message"]] if error and not any(piece["error"] for piece in pieces) else []
+                [error["message"]]
+                if error
+                and not any(
+                    piece["error"] or (piece["reuse_error"] and piece["reusable"])
+                    for piece in pieces
+                )
+                else []
             ),
             "error_count": 1 if error else 0,
             "position": len(shown) + 1,
@@ -425,12 +532,19 @@ def apply_review(request, pk):
     if request.method == "POST":
         return _submit(request, case, plan)
     answers = case.form_data
+    origins = prefill.origins(
+        definition=plan.definition, offered={}, records=case.prefilled, values=answers
+    )
     sections = [
         {
             "number": number,
             "title": plan.title(number),
             "answers": [
-                {"label": spec["label"], "value": answer_display(spec, answers.get(spec["name"]))}
+                {
+                    "label": spec["label"],
+                    "value": answer_display(spec, answers.get(spec["name"])),
+                    "origin": origins[spec["name"]].origin_text if spec["name"] in origins else "",
+                }
                 for spec in plan.visible_specs(number, answers)
             ],
         }
