@@ -31,6 +31,7 @@ from parcours.people.enums import AccessibilityNeed, Channel, Language, PersonKi
 from parcours.people.models import Person
 
 from . import data, story
+from .appointment_writer import AppointmentWriterMixin
 from .case_writer import CHANNEL_WEIGHTS, SELF_SERVICE, CaseWriterMixin
 from .catalogue import GENERAL_COMMITMENTS, procedure_specs
 from .records import (
@@ -165,7 +166,7 @@ def _landline(n: int) -> str:
     return f"02 61 91 {n // 100 % 100:02d} {n % 100:02d}"
 
 
-class _Builder(CaseWriterMixin):
+class _Builder(CaseWriterMixin, AppointmentWriterMixin):
     chunk_size = 20_000
 
     def __init__(self, volume: Volume, *, seed: int, now: datetime.datetime, specs, sink):
@@ -210,6 +211,9 @@ class _Builder(CaseWriterMixin):
         self.cases()
         self.flush()
         self.reference_counters()
+        self.flush()
+        self.log(_("Rendez-vous…"))
+        self.appointments()
         self.flush()
 
     # -- organisations, accounts, catalogue -----------------------------------

@@ -1,6 +1,7 @@
 """The columns the generator fills, table by table, in the order of its row tuples."""
 
 from parcours.accounts.models import User
+from parcours.appointments.models import Appointment, AppointmentEvent, AppointmentType
 from parcours.cases.models import Case, CaseEvent, Decision, Receipt, ReferenceCounter
 from parcours.catalog.models import Commitment, Procedure, ProcedureVersion
 from parcours.organisations.models import Agent, OpeningHours, Organisation, Unit
@@ -228,5 +229,72 @@ def table_specs() -> dict[str, TableSpec]:
         ),
         "reference_counter": TableSpec(
             ReferenceCounter, ["id", "organisation_id", "year", "prefix", "last_value"]
+        ),
+        "appointment_type": TableSpec(
+            AppointmentType,
+            [
+                "id",
+                "organisation_id",
+                "unit_id",
+                "procedure_id",
+                "mode",
+                "name",
+                "description",
+                "instructions",
+                "duration_minutes",
+                "capacity",
+                "min_notice_hours",
+                "horizon_days",
+                "change_notice_hours",
+                "max_upcoming_per_person",
+                "reminder_hours",
+                "is_active",
+            ],
+        ),
+        "appointment": TableSpec(
+            Appointment,
+            [
+                "id",
+                "organisation_id",
+                "public_id",
+                "appointment_type_id",
+                "unit_id",
+                "procedure_id",
+                "person_id",
+                "mode",
+                "starts_at",
+                "ends_at",
+                "seat",
+                "status",
+                "channel",
+                "reason",
+                "needs",
+                "interpreter_language",
+                "email",
+                "phone",
+                "remind_by_email",
+                "agent_id",
+                "booked_by_id",
+                "checked_in_at",
+                "cancelled_at",
+                "cancelled_by",
+                "cancel_reason",
+                "scheduled_at",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+        "appointment_event": TableSpec(
+            AppointmentEvent,
+            [
+                "id",
+                "organisation_id",
+                "appointment_id",
+                "kind",
+                "actor_id",
+                "note",
+                "data",
+                "created_at",
+            ],
         ),
     }

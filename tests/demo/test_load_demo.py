@@ -450,3 +450,33 @@ def test_agents_can_carry_demo_cases_on_with_the_services(demo, db):
 
     assert case.state == CaseState.ACCEPTED
     assert case.decisions.get().signed_by.user == claire
+
+
+def test_the_demo_has_appointments_that_follow_the_booking_rules(demo, db):
+    from parcours.appointments.enums import SEAT_HOLDING_STATUSES, AppointmentStatus
+    from parcours.appointments.models import Appointment, AppointmentType
+
+    types = {t.pk: t for t in AppointmentType.objects.all()}
+    appointments = list(Appointment.objects.all())
+    now = timezone.now()
+
+    assert len(types) >= 5
+    assert {t.mode for t in types.values()} == {"counter", "phone", "video"}
+    assert any(t.procedure_id is None for t in types.values())
+    assert any(a.starts_at < now for a in appointments)
+    assert any(a.starts_at > now for a in appointments)
+    held = Counter(
+        (a.appointment_type_id, a.starts_at)
+        for a in appointments
+        if a.status in SEAT_HOLDING_STATUSES
+    )
+    assert all(count <= types[type_id].capacity for (type_id, _), count in held.items())
+    upcoming = Counter(
+        (a.person_id, a.procedure_id or a.appointment_type_id)
+        for a in appointments
+        if a.status == AppointmentStatus.BOOKED and a.starts_at > now
+    )
+    assert max(upcoming.values()) == 1
+    assert not any(a.status == AppointmentStatus.BOOKED and a.starts_at < now for a in appointments)
+    for citizen in story.CITIZEN_LOGINS:
+        assert Appointment.objects.upcoming().filter(person__user__email=citizen.email).exists()
