@@ -140,6 +140,20 @@ class Case(models.Model):
                 & models.Q(implicit_decision__in=["acceptance", "rejection"]),
                 name="case_implicit_due",
             ),
+            # The fair queue of a unit (``queue.py``), in its order: its open cases, and
+            # the first one nobody holds for "take the next case". PostgreSQL sorts
+            # ascending with NULLs last, as the queue does: no sort at any volume.
+            models.Index(
+                fields=["organisation", "unit", "decision_due_on", "submitted_at", "id"],
+                condition=models.Q(state__in=["submitted", "in_review", "awaiting_citizen"]),
+                name="case_queue",
+            ),
+            models.Index(
+                fields=["organisation", "unit", "decision_due_on", "submitted_at", "id"],
+                condition=models.Q(state__in=["submitted", "in_review", "awaiting_citizen"])
+                & models.Q(referent__isnull=True),
+                name="case_queue_unheld",
+            ),
         ]
 
     def __str__(self):

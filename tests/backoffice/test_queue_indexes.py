@@ -1,0 +1,36 @@
+"""The queue reads in index order on PostgreSQL: the queue page and "take the next case"
+stay fast whatever the number of cases, with no sort of the unit's open cases."""
+
+import pytest
+from django.db import connection, transaction
+
+from parcours.cases import queue
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the plan of PostgreSQL's planner"
+)
+
+
+def plan_of(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The test tables are tiny: ask the planner what it does when scanning is dear.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_next_case_is_found_in_the_unheld_queue_index_without_sorting(unit_1, submitted):
+    plan = plan_of(queue.queue_of(unit_1).filter(referent__isnull=True)[:1])
+
+    assert "case_queue_unheld" in plan
+    assert "Sort" not in plan
+
+
+def test_the_queue_page_reads_the_queue_index_without_sorting(unit_1, submitted):
+    plan = plan_of(
+        queue.queue_of(unit_1).select_related("procedure", "person", "referent__user")[:25]
+    )
+
+    assert "case_queue" in plan
+    assert "Sort" not in plan
