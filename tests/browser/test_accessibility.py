@@ -21,13 +21,19 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import sync_playwright
 
 from parcours.accounts.tokens import magic_link_token
+from parcours.appointments import links
+from parcours.appointments import selectors as appointment_selectors
+from parcours.appointments import services as appointment_services
+from parcours.appointments.enums import AppointmentMode
+from parcours.appointments.models import AppointmentType
+from parcours.appointments.slots import slot_value
 from parcours.cases import services
 from parcours.catalog.enums import CommitmentKind
 from parcours.catalog.models import Commitment
@@ -95,28 +101,23 @@ def new_context(browser, **options):
     return context
 
 
-def optional_url(name: str, *args) -> str | None:
-    """A page that may not exist yet in this version: swept as soon as it does."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 @pytest.fixture
 def citizen_space(transactional_db, settings, monkeypatch, procedure, unit_1, citizen_a, agent_1):
     """Citizen A with something on every page: a draft with a file, a sent case with a
-    message, a case awaiting an answer, a decided case, a call-back, a certified
-    identity; the sign-in provider configured so its button and its failure page show.
+    message, a case awaiting an answer, a decided case, a call-back, an appointment, a
+    certified identity; the sign-in provider configured so its button and its failure
+    page show.
     The PDF letters have their own tests: not made here."""
     for name in ("_after_commit_render_receipt", "_after_commit_render_decision_letter"):
         monkeypatch.setattr(services, name, lambda *args: None, raising=False)
     settings.OIDC_RP_CLIENT_ID = "parcours"
     settings.OIDC_OP_ISSUER = "http://127.0.0.1:9"  # never reached by these pages
     Person.objects.filter(pk=citizen_a.pk).update(identity_certified=True)
-    OpeningHours.objects.create(
-        unit=unit_1, weekday=Weekday.MONDAY, opens_at="09:00", closes_at="12:00"
-    )
+    for weekday in Weekday.values[:5]:
+        for opens, closes in (("09:00", "12:00"), ("14:00", "17:00")):
+            OpeningHours.objects.create(
+                unit=unit_1, weekday=weekday, opens_at=opens, closes_at=closes
+            )
     Commitment.objects.create(
         organisation=procedure.organisation,
         kind=CommitmentKind.FIRST_REPLY,
@@ -173,9 +174,30 @@ def citizen_space(transactional_db, settings, monkeypatch, procedure, unit_1, ci
         half_day="morning",
         topic="Une question sur l'inscription.",
     )
+    counter = AppointmentType.objects.create(
+        unit=unit_1,
+        procedure=procedure,
+        mode=AppointmentMode.COUNTER,
+        name="Déposer le dossier d'inscription",
+        instructions="Apportez un justificatif de domicile.",
+        duration_minutes=30,
+        capacity=1,
+        horizon_days=30,
+    )
+    appointment = appointment_services.appointment_book(
+        appointment_type=counter,
+        starts_at=appointment_selectors.next_free_slot(counter).starts_at,
+        person=citizen_a,
+        by=user,
+        reason="Inscrire ma fille en CP.",
+        email=citizen_a.email,
+    )
     return {
         "citizen": citizen_a,
         "school": school,
+        "counter": counter,
+        "appointment": appointment,
+        "free_slot": appointment_selectors.next_free_slot(counter),
         "draft": draft,
         "sent": sent,
         "awaiting": awaiting,
@@ -191,6 +213,7 @@ SPACE = "tests/portal/space/test_space_browser.py"
 CONTACTS = "tests/contacts/test_contacts_browser.py"
 PROFILE = "tests/portal/profile/test_profile_browser.py"
 ACCOUNTS = "tests/accounts/test_browser.py"
+CORRECTION = "tests/portal/correction/test_correction_browser.py"
 SUBMIT = "main form[method=post] button[type=submit]"
 
 
@@ -292,16 +315,45 @@ def private_pages(space) -> list[Page]:
         Page("contact hub (signed in)", reverse("portal:contact"), french_in=CONTACTS),
         Page("profile", reverse("portal:profile"), french_in=PROFILE),
         Page("dispute", reverse("portal:profile_dispute"), errors_by=SUBMIT, french_in=PROFILE),
+        Page(
+            "correct",
+            reverse("portal:case_correct", args=[sent.reference]),
+            errors_by=SUBMIT,
+            french_in=CORRECTION,
+        ),
+        Page(
+            "decision letter",
+            reverse("portal:decision", args=[decided.reference, space["decision"].pk]),
+            french_in=SPACE,
+        ),
         Page("404 (signed in)", reverse("portal:case", args=["2026-XXX-999999"])),
     ]
-    optional = [
-        ("correct", optional_url("portal:case_correct", sent.reference)),
-        (
-            "decision letter",
-            optional_url("portal:decision", decided.reference, space["decision"].pk),
+    return pages + appointment_pages(space)
+
+
+def appointment_pages(space) -> list[Page]:
+    counter, token = space["counter"], links.manage_token(space["appointment"])
+    book = reverse("portal:appointment_book", args=[counter.pk])
+    return [
+        Page("appointments", reverse("portal:appointments")),
+        Page("my appointments", reverse("portal:appointments_mine")),
+        Page(
+            "appointment types", reverse("portal:appointment_types", args=[counter.procedure.slug])
         ),
+        Page("appointment slots", reverse("portal:appointment_slots", args=[counter.pk])),
+        Page(
+            "appointment booking",
+            f"{book}?slot={slot_value(space['free_slot'].starts_at)}",
+            errors_by=SUBMIT,
+        ),
+        Page(
+            "appointment waiting list",
+            reverse("portal:appointment_waiting_join", args=[counter.pk]),
+        ),
+        Page("appointment", reverse("portal:appointment_manage", args=[token])),
+        Page("appointment cancel", reverse("portal:appointment_cancel", args=[token])),
+        Page("appointment move", reverse("portal:appointment_move", args=[token])),
     ]
-    return pages + [Page(name, url) for name, url in optional if url]
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -324,7 +376,8 @@ def test_every_citizen_page_meets_wcag_aa_in_both_languages_and_themes(
                 wrong_language.append(swept.name)
             found[swept.name] = violations(page)
             if swept.errors_by:
-                page.locator(swept.errors_by).first.click()
+                with page.expect_navigation():
+                    page.locator(swept.errors_by).first.click()
                 # The form is shown again with its errors, not sent.
                 assert urlparse(page.url).path == urlparse(swept.path).path, swept.name
                 found[f"{swept.name} (errors)"] = violations(page)
