@@ -5,8 +5,8 @@ locally), finds a procedure by searching the catalogue, applies step by step wit
 reads the receipt on screen and in the email a real SMTP server received; an agent
 asks for a missing document (through the cases service, as the back-office will), the
 person answers from their case page with a file; the agent decides, and the person
-reads the decision on the case page and in their mailbox. A screenshot of each stage
-goes to ``var/e2e/``.
+reads the decision on the case page, in its letter and in their mailbox. A screenshot of
+each stage goes to ``var/e2e/``.
 """
 
 import datetime
@@ -302,6 +302,10 @@ def test_a_new_citizen_applies_answers_a_request_and_reads_the_decision(
     expect(decision).to_contain_text("Inès mangera à la cantine les lundis et jeudis.")
     expect(decision).to_contain_text("Claire Martin")
     shot("11-case-decided")
+    page.get_by_role("link", name=re.compile("Lire la décision du")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Décision")
+    expect(page.locator("main")).to_contain_text("Inès mangera à la cantine les lundis et jeudis.")
+    shot("12-decision-letter")
     decision_email = smtp_server.messages[-1]
     assert "Votre demande est acceptée" in subject_of(decision_email)
     assert "Inès mangera à la cantine" in text_of(decision_email)
