@@ -98,7 +98,7 @@ class AgentBookForm(DetailsForm):
     )
     slot = forms.CharField(widget=forms.HiddenInput)
 
-    field_order = ["channel"]
+    field_order = ["channel", *DetailsForm.field_order]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, signed_in=True, **kwargs)
@@ -106,7 +106,7 @@ class AgentBookForm(DetailsForm):
             "email": _("Adresse électronique de la personne (facultatif)"),
             "phone": _("Téléphone de la personne (facultatif)"),
             "reason": _("Objet du rendez-vous"),
-            "needs": _("Pour bien la recevoir"),
+            "needs": _("Ce dont elle a besoin"),
             "documents": _("Pièces qu'elle apportera"),
             "documents_note": _("Autres documents qu'elle apportera"),
             "accessibility_note": _("Autre chose à prévoir pour l'accueillir"),

@@ -80,7 +80,7 @@ class DetailsForm(forms.Form):
         },
     )
     needs = forms.MultipleChoiceField(
-        label=_("Pour bien vous recevoir (facultatif)"),
+        label=_("Ce dont vous avez besoin (facultatif)"),
         help_text=_("Cochez ce dont vous avez besoin : nous le prévoyons avant votre venue."),
         choices=AppointmentNeed.choices,
         required=False,
@@ -127,6 +127,23 @@ class DetailsForm(forms.Form):
         ),
         required=False,
     )
+
+    # The order of the page, so that the summary of errors follows it.
+    field_order = [
+        "reason",
+        "case",
+        "needs",
+        "interpreter_language",
+        "accessibility_note",
+        "documents",
+        "documents_note",
+        "given_name",
+        "family_name",
+        "email",
+        "phone",
+        "remind_by_email",
+        "remind_by_sms",
+    ]
 
     def __init__(self, *args, signed_in: bool, documents=(), cases=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,7 +198,7 @@ class BookForm(DetailsForm):
         },
     )
 
-    field_order = ["slot"]
+    field_order = ["slot", *DetailsForm.field_order]
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,7 +227,7 @@ class WaitingListForm(DetailsForm):
         },
     )
 
-    field_order = ["earliest_on", "latest_on"]
+    field_order = ["earliest_on", "latest_on", *DetailsForm.field_order]
 
 
 class MoveForm(forms.Form):
