@@ -1,20 +1,27 @@
-"""Bad input while applying: every field type given wrong values, each refused next to
-its field with a message that says how to fix it.
+"""Bad input from the citizen: every field type given wrong values, each refused next to
+its field with a message that says how to fix it; a file over the real size limit, when
+applying and when answering; an answer sent twice.
 
-Elsewhere: refused files and an oversized file in test_upload.py, a double submission in
-test_apply.py, an expired email link in tests/accounts/test_magic_link.py, a session
-that expires mid-form in tests/accounts/test_session_expiry.py."""
+Elsewhere: files that are not what their name says in test_upload.py and
+tests/portal/space/test_documents.py, a request sent twice in test_apply.py, an expired
+email link in tests/accounts/test_magic_link.py, a session that expires mid-form in
+tests/accounts/test_session_expiry.py."""
 
+import datetime
 import html
 import re
 from http import HTTPStatus
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.cases import services
-from parcours.cases.enums import CaseState
+from parcours.cases.enums import CaseState, Transition
+from parcours.cases.models import Document
 from parcours.catalog.enums import FieldType
+from tests.cases.test_documents_service import PDF
 from tests.factories import ProcedureFactory
 
 pytestmark = pytest.mark.sqlite
@@ -211,3 +218,74 @@ def test_a_required_question_left_empty_says_it_must_be_answered(
 
     assert response.status_code == HTTPStatus.OK
     assert page(response).count("« Réponse » est obligatoire.") == 2
+
+
+# ---------------------------------------------------------------------------
+# Files too big, answers sent twice
+
+TOO_BIG = PDF + b"\x00" * (10 * 1024 * 1024)  # over the default limit of 10 MB
+
+
+@pytest.fixture
+def awaiting(draft, citizen_a, agent_1, monkeypatch):
+    monkeypatch.setattr(services, "_after_commit_render_receipt", lambda receipt: None)
+    case = services.case_submit(case=draft, by=citizen_a.user)
+    case = services.case_start_review(case=case, by=agent_1.user)
+    return services.case_request_information(
+        case=case,
+        by=agent_1.user,
+        reason="Votre justificatif de domicile, s'il vous plaît.",
+        due_on=timezone.localdate() + datetime.timedelta(days=15),
+    )
+
+
+def test_a_file_over_ten_megabytes_is_refused_on_the_documents_step(
+    client, citizen_a, one_question_draft
+):
+    draft = one_question_draft(FieldType.TEXT, {})
+    client.force_login(citizen_a.user)
+
+    response = client.post(
+        reverse("portal:apply_documents", args=[draft.pk]),
+        {"action": "upload", "kind_code": "", "file": SimpleUploadedFile("scan.pdf", TOO_BIG)},
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert page(response).count("Ce fichier dépasse 10 Mo : scan.pdf.") == 2
+    assert not Document.objects.exists()
+
+
+def test_a_file_over_ten_megabytes_is_refused_when_answering_and_the_answer_is_kept(
+    client, citizen_a, awaiting
+):
+    client.force_login(citizen_a.user)
+
+    response = client.post(
+        reverse("portal:case_answer", args=[awaiting.reference]),
+        {"answer": "Voici ma facture.", "files": [SimpleUploadedFile("scan.pdf", TOO_BIG)]},
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Ce fichier dépasse 10 Mo : scan.pdf." in page(response)
+    assert "Voici ma facture." in page(response)
+    awaiting.refresh_from_db()
+    assert awaiting.state == CaseState.AWAITING_CITIZEN
+    assert not Document.objects.exists()
+
+
+def test_an_answer_sent_twice_is_recorded_once(client, citizen_a, awaiting):
+    client.force_login(citizen_a.user)
+    url = reverse("portal:case_answer", args=[awaiting.reference])
+
+    first = client.post(
+        url, {"answer": "Voici ma facture.", "files": [SimpleUploadedFile("f.pdf", PDF)]}
+    )
+    second = client.post(
+        url, {"answer": "Voici ma facture.", "files": [SimpleUploadedFile("f.pdf", PDF)]}
+    )
+
+    case_page = reverse("portal:case", args=[awaiting.reference])
+    assert first["Location"] == second["Location"] == case_page
+    assert "Nous n'attendons pas de réponse de votre part" in page(client.get(case_page))
+    assert awaiting.events.filter(transition=Transition.RESUME_REVIEW).count() == 1
+    assert Document.objects.filter(case=awaiting).count() == 1
