@@ -126,3 +126,54 @@ class AgentBookForm(DetailsForm):
 
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower()
+
+
+class ClosureForm(forms.Form):
+    """An exceptional closure, on the unit's clocks."""
+
+    starts_on = forms.DateField(
+        label=_("Fermé à partir du"),
+        help_text=_("Au format jour/mois/année, par exemple 14/07/2026."),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y"),
+        error_messages={
+            "required": _("Indiquez le premier jour de la fermeture."),
+            "invalid": _("Écrivez la date au format jour/mois/année, par exemple 14/07/2026."),
+        },
+    )
+    starts_at = forms.TimeField(
+        label=_("à partir de"),
+        help_text=_("Par exemple 08:00 pour la journée entière."),
+        initial="00:00",
+        error_messages={
+            "required": _("Indiquez l'heure du début."),
+            "invalid": _("Écrivez l'heure sous la forme 14:30."),
+        },
+    )
+    ends_on = forms.DateField(
+        label=_("Jusqu'au"),
+        help_text=_("Au format jour/mois/année. Le jour même pour une fermeture d'une journée."),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y"),
+        error_messages={
+            "required": _("Indiquez le dernier jour de la fermeture."),
+            "invalid": _("Écrivez la date au format jour/mois/année, par exemple 14/07/2026."),
+        },
+    )
+    ends_at = forms.TimeField(
+        label=_("jusqu'à"),
+        help_text=_("Par exemple 23:59 pour la journée entière."),
+        initial="23:59",
+        error_messages={
+            "required": _("Indiquez l'heure de la fin."),
+            "invalid": _("Écrivez l'heure sous la forme 14:30."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Motif, dit aux personnes"),
+        help_text=_("Par exemple « travaux » ou « formation du personnel »."),
+        max_length=300,
+        error_messages={
+            "required": _("Indiquez le motif de la fermeture : il est dit aux personnes.")
+        },
+    )

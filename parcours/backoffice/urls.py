@@ -23,6 +23,7 @@ urlpatterns = [
     path("rendez-vous/<slug:unit>/jour/", appointments.day, name="appointments_day"),
     path("rendez-vous/<slug:unit>/semaine/", appointments.week, name="appointments_week"),
     path("rendez-vous/<slug:unit>/reserver/", appointments.book, name="appointment_book"),
+    path("rendez-vous/<slug:unit>/fermeture/", appointments.closure, name="appointment_closure"),
     path("rendez-vous/<int:pk>/", appointments.detail, name="appointment"),
     path("rendez-vous/<int:pk>/arrivee/", appointments.check_in, name="appointment_check_in"),
     path("rendez-vous/<int:pk>/absence/", appointments.no_show, name="appointment_no_show"),

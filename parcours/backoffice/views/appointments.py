@@ -14,25 +14,27 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parcours.appointments import selectors, services
 from parcours.appointments.errors import AppointmentError
 from parcours.appointments.models import AppointmentType, when_display
 from parcours.appointments.slots import parse_slot_value, slot_value
-from parcours.lib.local_time import territory_timezone
+from parcours.lib.local_time import local_datetime, territory_timezone
 from parcours.organisations import permissions
 from parcours.portal.appointments.forms import slot_label
 
 from ..appointment_forms import (
     AgentBookForm,
     AgentFilterForm,
+    ClosureForm,
     NewPersonForm,
     NoteForm,
     PersonSearchForm,
     ServiceCancelForm,
 )
-from ..decorators import agent_required
+from ..decorators import agent_required, manager_required
 
 
 def _unit_of(request, slug):
@@ -273,6 +275,64 @@ def cancel(request, pk):
             )
             return redirect("backoffice:appointment", pk=pk)
     return _render_detail(request, appointment, cancel_form=form)
+
+
+@manager_required
+def closure(request, unit):
+    """A manager closes the unit for a while: the appointments in it are cancelled and
+    each person told why."""
+    unit = get_object_or_404(permissions.managed_units(request.agent), slug=unit)
+    form = ClosureForm(data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        tz = territory_timezone(unit.holiday_subdivision)
+        data = form.cleaned_data
+        starts_at = local_datetime(data["starts_on"], data["starts_at"], tz)
+        ends_at = local_datetime(data["ends_on"], data["ends_at"], tz)
+        try:
+            if starts_at is None or ends_at is None:
+                raise AppointmentError(
+                    _(
+                        "Cette heure n'existe pas ce jour-là (changement d'heure) : choisissez-en une autre."
+                    ),
+                    field="starts_at",
+                )
+            _closure, cancelled = services.closure_create(
+                unit=unit,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                reason=data["reason"],
+                by=request.user,
+            )
+        except AppointmentError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Fermeture enregistrée. %(count)d rendez-vous annulé ; la personne est "
+                    "prévenue par courriel.",
+                    "Fermeture enregistrée. %(count)d rendez-vous annulés ; chaque personne est "
+                    "prévenue par courriel.",
+                    len(cancelled),
+                )
+                % {"count": len(cancelled)},
+            )
+            return redirect(
+                _with_params(
+                    reverse("backoffice:appointments_day", kwargs={"unit": unit.slug}),
+                    date=data["starts_on"].isoformat(),
+                )
+            )
+    return render(
+        request,
+        "backoffice/appointments/closure.html",
+        {
+            "unit": unit,
+            "form": form,
+            "errors": [e for errors in form.errors.values() for e in errors],
+            "closures": unit.closures.filter(ends_at__gt=timezone.now()).order_by("starts_at"),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from html import unescape
 from http import HTTPStatus
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from parcours.appointments import services
@@ -256,3 +257,39 @@ def test_the_hoarding_limit_holds_for_agents_too(
     assert response.status_code == HTTPStatus.OK
     assert "Cette personne a déjà un rendez-vous à venir pour cette démarche" in response.text
     assert Appointment.objects.count() == 1
+
+
+def test_a_manager_closes_the_unit_and_the_people_booked_are_told(
+    as_agent, manager, unit_1, booked, django_capture_on_commit_callbacks
+):
+    client = as_agent(manager)
+    url = reverse("backoffice:appointment_closure", args=[unit_1.slug])
+    assert "Fermeture exceptionnelle" in client.get(day_url(unit_1)).text
+
+    refused = client.post(url, {"starts_on": "05/05/2026", "ends_on": "04/05/2026"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "starts_on": "05/05/2026",
+                "starts_at": "00:00",
+                "ends_on": "05/05/2026",
+                "ends_at": "23:59",
+                "reason": "formation du personnel",
+            },
+        )
+
+    assert "Indiquez le motif de la fermeture" in unescape(refused.text)
+    assert response.status_code == HTTPStatus.FOUND
+    booked.refresh_from_db()
+    assert booked.status == AppointmentStatus.CANCELLED
+    assert booked.cancelled_by == CancelledBy.CLOSURE
+    (message,) = [m for m in mail.outbox if "annulé" in m.subject]
+    assert "formation du personnel" in message.body
+
+
+def test_only_a_manager_of_the_unit_closes_it(as_agent, agent_1, manager_2, unit_1):
+    url = reverse("backoffice:appointment_closure", args=[unit_1.slug])
+
+    assert as_agent(agent_1).get(url).status_code == HTTPStatus.FORBIDDEN
+    assert as_agent(manager_2).get(url).status_code == HTTPStatus.NOT_FOUND

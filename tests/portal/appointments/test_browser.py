@@ -151,7 +151,7 @@ def test_a_person_books_without_an_account_then_moves_and_cancels_with_javascrip
 
 @pytest.mark.parametrize("theme", ["neutral", "dsfr"])
 def test_the_appointment_pages_meet_wcag_aa_in_both_themes(
-    live_server, settings, browser, counter, citizen_a, agent_1, theme
+    live_server, settings, browser, counter, citizen_a, agent_1, manager, theme
 ):
     settings.PARCOURS_THEME = theme
     slot = selectors.next_free_slot(counter)
@@ -205,6 +205,11 @@ def test_the_appointment_pages_meet_wcag_aa_in_both_themes(
         "agents: book, details",
         f"{book}?personne={citizen_a.pk}&type={counter.pk}&slot={later:%Y%m%dT%H%MZ}",
     )
+
+    open_session(page, live_server.url, verified(Client(), manager.user))
+    check("agents: closure", f"/agents/rendez-vous/{counter.unit.slug}/fermeture/")
+    page.get_by_role("button", name="Fermer et prévenir les personnes").click()
+    check("agents: closure (errors)")
 
     assert {name: v for name, v in found.items() if v} == {}
 
