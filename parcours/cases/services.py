@@ -390,6 +390,15 @@ NOTHING_TO_CORRECT = gettext_lazy(
 )
 
 
+def _certified_answers(case: Case) -> dict:
+    certified = {}
+    for name, record in (case.prefilled or {}).items():
+        origin = prefill.Origin.from_record(record)
+        if origin is not None and origin.certified and name in case.form_data:
+            certified[name] = case.form_data[name]
+    return certified
+
+
 def correction_changes(
     *, case: Case, form_data: dict, situation: str | None = None
 ) -> tuple[dict, list[dict]]:
@@ -402,6 +411,9 @@ def correction_changes(
     definition = case.procedure_version.form_definition or {"fields": []}
     if not isinstance(form_data, dict):
         raise CaseError(_("Les réponses au formulaire doivent être un objet."), field="form_data")
+    # An answer taken from the certified identity is not corrected here: the person
+    # disputes it from their profile, and an agent checks it.
+    form_data = {**form_data, **_certified_answers(case)}
     try:
         cleaned = form_definition.clean_answers(definition, form_data)
     except ValidationError as error:
@@ -481,11 +493,25 @@ def case_correct(
         if not changes:
             raise CaseError(str(NOTHING_TO_CORRECT))
         case.form_data = cleaned
+        # A corrected answer is the person's own now: it is no longer "repris de …".
+        changed = {change["field"] for change in changes}
+        case.prefilled = {
+            name: record for name, record in (case.prefilled or {}).items() if name not in changed
+        }
         if situation is not None:
             case.situation = _clean_situation(situation)
         if case.procedure.is_geolocated:
             _place_from_answers(case, case.procedure_version.form_definition or {})
-        case.save(update_fields=["form_data", "situation", "latitude", "longitude", "updated_at"])
+        case.save(
+            update_fields=[
+                "form_data",
+                "prefilled",
+                "situation",
+                "latitude",
+                "longitude",
+                "updated_at",
+            ]
+        )
         correction = CaseCorrection.objects.create(
             organisation_id=case.organisation_id,
             case=case,

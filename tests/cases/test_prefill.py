@@ -179,3 +179,48 @@ def test_an_email_address_standing_in_for_a_name_is_not_offered_as_a_name(citize
 
     assert "family_name" not in case.form_data
     assert case.form_data["given_name"] == "Alice"
+
+
+def submitted(person, procedure):
+    case = draft_for(person, procedure)
+    case = services.case_update_draft(
+        case=case, by=person.user, form_data={"reason": "Un motif", "birth_date": "1986-04-12"}
+    )
+    return services.case_submit(case=case, by=person.user)
+
+
+def test_a_correction_cannot_change_an_answer_taken_from_the_certified_identity(
+    certified, procedure
+):
+    case = submitted(certified, procedure)
+
+    correction = services.case_correct(
+        case=case,
+        by=certified.user,
+        form_data={**case.form_data, "given_name": "Bob", "city": "Orléans"},
+        explanation="Je n'habite plus à Bellerive.",
+    )
+
+    case.refresh_from_db()
+    assert case.form_data["given_name"] == "Alice"
+    assert [change["field"] for change in correction.changes] == ["city"]
+    assert case.prefilled["given_name"]["source"] == PrefillSource.IDENTITY
+
+
+def test_a_corrected_answer_taken_from_the_profile_is_no_longer_said_to_come_from_it(
+    citizen_a, procedure
+):
+    case = submitted(citizen_a, procedure)
+    assert case.prefilled["city"]["source"] == PrefillSource.PROFILE
+
+    services.case_correct(
+        case=case,
+        by=citizen_a.user,
+        form_data={**case.form_data, "city": "Orléans"},
+        explanation="J'ai déménagé.",
+    )
+
+    case.refresh_from_db()
+    assert case.form_data["city"] == "Orléans"
+    assert "city" not in case.prefilled
+    assert case.prefilled["phone"]["source"] == PrefillSource.PROFILE

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from parcours.cases import prefill, services
 from parcours.cases import selectors as case_selectors
-from parcours.cases import services
 from parcours.cases.errors import CaseError
 from parcours.cases.models import Case, CaseCorrection
 from parcours.portal.apply.forms import StepForm, steps_of, visible_names
@@ -36,6 +36,15 @@ def _case_or_404(request, reference: str) -> Case:
 
 def _definition(case: Case) -> dict:
     return case.procedure_version.form_definition or {"fields": []}
+
+
+def _certified(case: Case, definition: dict) -> dict:
+    """The answers taken from the certified identity: shown read-only, as when applying.
+    They are corrected through a dispute from the profile, not here."""
+    found = prefill.origins(
+        definition=definition, offered={}, records=case.prefilled, values=case.form_data
+    )
+    return {name: origin for name, origin in found.items() if origin.certified}
 
 
 def _refused(request, case: Case):
@@ -59,7 +68,11 @@ def correct(request, reference):
         )
         answers = pending["answers"] if pending else case.form_data
         shown = visible_names(definition, answers)
-        form = StepForm(specs=_specs(definition, shown), initial=answers)
+        form = StepForm(
+            specs=_specs(definition, shown),
+            initial=answers,
+            origins=_certified(case, definition),
+        )
         correction_form = CorrectionForm(
             initial={
                 "situation": pending["situation"] if pending else case.situation,
@@ -68,7 +81,11 @@ def correct(request, reference):
         )
         return _render_form(request, case, definition, form, correction_form)
 
-    form = StepForm(data=request.POST, specs=definition.get("fields", []))
+    form = StepForm(
+        data=request.POST,
+        specs=definition.get("fields", []),
+        origins=_certified(case, definition),
+    )
     answers = form.answers()
     correction_form = CorrectionForm(data=request.POST)
     shown = visible_names(definition, answers)
@@ -85,7 +102,11 @@ def correct(request, reference):
             request,
             case,
             definition,
-            StepForm(specs=_specs(definition, shown), initial=answers),
+            StepForm(
+                specs=_specs(definition, shown),
+                initial=answers,
+                origins=_certified(case, definition),
+            ),
             CorrectionForm(
                 initial={
                     "situation": correction_form["situation"].data or "",
