@@ -151,7 +151,8 @@ def citizen_space(transactional_db, settings, monkeypatch, procedure, unit_1, ci
         )
         return services.case_submit(case=case, by=user)
 
-    sent = submitted()
+    # Each case is taken from the queue as soon as it arrives: the agent may act on it.
+    sent = services.case_start_review(case=submitted(), by=agent_1.user)
     services.document_add(case=sent, by=user, upload=SimpleUploadedFile("avis.pdf", PDF))
     contact_services.message_send_from_citizen(case=sent, by=user, body="Où en est-il ?")
     awaiting = services.case_start_review(case=submitted(), by=agent_1.user)
@@ -214,6 +215,7 @@ CONTACTS = "tests/contacts/test_contacts_browser.py"
 PROFILE = "tests/portal/profile/test_profile_browser.py"
 ACCOUNTS = "tests/accounts/test_browser.py"
 CORRECTION = "tests/portal/correction/test_correction_browser.py"
+APPOINTMENTS = "tests/portal/appointments/test_browser.py"
 SUBMIT = "main form[method=post] button[type=submit]"
 
 
@@ -335,24 +337,44 @@ def appointment_pages(space) -> list[Page]:
     counter, token = space["counter"], links.manage_token(space["appointment"])
     book = reverse("portal:appointment_book", args=[counter.pk])
     return [
-        Page("appointments", reverse("portal:appointments")),
-        Page("my appointments", reverse("portal:appointments_mine")),
+        Page("appointments", reverse("portal:appointments"), french_in=APPOINTMENTS),
+        Page("my appointments", reverse("portal:appointments_mine"), french_in=APPOINTMENTS),
         Page(
-            "appointment types", reverse("portal:appointment_types", args=[counter.procedure.slug])
+            "appointment types",
+            reverse("portal:appointment_types", args=[counter.procedure.slug]),
+            french_in=APPOINTMENTS,
         ),
-        Page("appointment slots", reverse("portal:appointment_slots", args=[counter.pk])),
+        Page(
+            "appointment slots",
+            reverse("portal:appointment_slots", args=[counter.pk]),
+            french_in=APPOINTMENTS,
+        ),
         Page(
             "appointment booking",
             f"{book}?slot={slot_value(space['free_slot'].starts_at)}",
             errors_by=SUBMIT,
+            french_in=APPOINTMENTS,
         ),
         Page(
             "appointment waiting list",
             reverse("portal:appointment_waiting_join", args=[counter.pk]),
+            french_in=APPOINTMENTS,
         ),
-        Page("appointment", reverse("portal:appointment_manage", args=[token])),
-        Page("appointment cancel", reverse("portal:appointment_cancel", args=[token])),
-        Page("appointment move", reverse("portal:appointment_move", args=[token])),
+        Page(
+            "appointment",
+            reverse("portal:appointment_manage", args=[token]),
+            french_in=APPOINTMENTS,
+        ),
+        Page(
+            "appointment cancel",
+            reverse("portal:appointment_cancel", args=[token]),
+            french_in=APPOINTMENTS,
+        ),
+        Page(
+            "appointment move",
+            reverse("portal:appointment_move", args=[token]),
+            french_in=APPOINTMENTS,
+        ),
     ]
 
 
