@@ -144,7 +144,8 @@ def belongings(person, procedure, agent) -> dict:
     draft_document = services.document_add(
         case=draft, by=user, upload=SimpleUploadedFile("brouillon.pdf", PDF)
     )
-    sent = submitted()
+    # Each case is taken from the queue as soon as it arrives: the agent may act on it.
+    sent = services.case_start_review(case=submitted(), by=agent.user)
     document = services.document_add(case=sent, by=user, upload=SimpleUploadedFile("a.pdf", PDF))
     contact_services.message_send_from_citizen(case=sent, by=user, body="Où en est-il ?")
     awaiting = services.case_request_information(
