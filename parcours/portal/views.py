@@ -11,7 +11,7 @@ from parcours.cases.decision_letters import (
     decision_letter_file_name,
     store_decision_letter_pdf,
 )
-from parcours.cases.enums import ProgressStep
+from parcours.cases.enums import CaseState, ProgressStep
 from parcours.cases.models import Receipt
 from parcours.cases.receipts import receipt_context, render_receipt_pdf_bytes
 from parcours.catalog.models import Procedure
@@ -83,6 +83,10 @@ def case_detail(request, reference):
             if case.person.user_id == request.user.pk
             else [],
             "documents": case_selectors.documents_of_case(case),
+            # What the agent asked for, shown with the next step while it is awaited.
+            "information_request": case_selectors.last_information_request(case)
+            if case.state == CaseState.AWAITING_CITIZEN
+            else None,
         },
     )
 

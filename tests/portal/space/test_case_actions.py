@@ -10,6 +10,7 @@ from django.urls import reverse
 from parcours.cases import services
 from parcours.cases.enums import CaseState, Transition
 from parcours.cases.models import CaseEvent
+from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.sqlite
 
@@ -302,6 +303,49 @@ def test_the_case_page_says_the_citizen_must_act_and_offers_to_answer(client, ci
     assert "Répondez à notre demande avant le 20 mars 2026." in page
     assert answer_url(awaiting) in page
     assert withdraw_url(awaiting) in page
+
+
+def next_step_of(page: str) -> str:
+    """The "next step" block of the case page."""
+    start = page.index('id="next-step-title"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_next_step_shows_what_the_agent_asks_with_the_due_date_and_the_answer_button(
+    client, citizen_a, awaiting
+):
+    client.force_login(citizen_a.user)
+
+    page = text_of(client.get(reverse("portal:case", args=[awaiting.reference])))
+
+    next_step = next_step_of(page)
+    assert "Ce que nous vous demandons" in next_step
+    assert "Il manque le justificatif de domicile." in next_step
+    assert "Demande du 2 mars 2026." in next_step
+    assert "avant le 20 mars 2026" in next_step
+    assert f'href="{answer_url(awaiting)}"' in next_step
+
+
+def test_the_next_step_shows_no_request_once_the_citizen_answered(client, citizen_a, awaiting):
+    services.case_resume_review(case=awaiting, by=citizen_a.user, reason="Voici le justificatif.")
+    client.force_login(citizen_a.user)
+
+    page = text_of(client.get(reverse("portal:case", args=[awaiting.reference])))
+
+    assert "Ce que nous vous demandons" not in next_step_of(page)
+
+
+def test_the_case_list_says_by_when_an_answer_is_awaited(client, citizen_a, awaiting, procedure):
+    other = services.case_submit(
+        case=CaseFactory(procedure=procedure, person=citizen_a), by=citizen_a.user
+    )
+    client.force_login(citizen_a.user)
+
+    page = text_of(client.get(reverse("portal:cases")))
+
+    assert page.count("Réponse attendue avant le") == 1
+    assert "Réponse attendue avant le 20 mars 2026" in page
+    assert other.reference in page
 
 
 def test_the_case_page_says_the_service_acts_next_and_by_when(client, citizen_a, submitted):
