@@ -123,3 +123,35 @@ def test_after_the_session_expires_mid_form_the_person_signs_in_again_on_the_sam
     assert draft.state == CaseState.DRAFT
     assert {k: draft.form_data[k] for k in STEP_1} == STEP_1
     assert 'value="Léa"' in page(browser.get(step_1))
+
+
+EXPIRED = "Votre session a expiré : reconnectez-vous pour reprendre votre demande"
+
+
+@pytest.mark.parametrize("sign_in", ["login", "accounts:magic_link"])
+@pytest.mark.parametrize(
+    "draft_page",
+    [
+        ("portal:apply_step", [12, 2]),
+        ("portal:apply_documents", [12]),
+        ("portal:apply_review", [12]),
+    ],
+)
+def test_signing_in_again_from_a_draft_says_the_session_expired_and_the_answers_are_kept(
+    client, sign_in, draft_page
+):
+    name, args = draft_page
+    response = client.get(reverse(sign_in), {"next": reverse(name, args=args)})
+
+    assert response.status_code == HTTPStatus.OK
+    assert EXPIRED in page(response)
+    assert "Vos réponses des étapes précédentes sont enregistrées." in page(response)
+
+
+@pytest.mark.parametrize("sign_in", ["login", "accounts:magic_link"])
+@pytest.mark.parametrize("next_url", ["", "/dossiers/", "/nulle-part/", "https://example.com/"])
+def test_signing_in_from_elsewhere_says_nothing_of_an_expired_session(client, sign_in, next_url):
+    response = client.get(reverse(sign_in), {"next": next_url} if next_url else {})
+
+    assert response.status_code == HTTPStatus.OK
+    assert EXPIRED not in page(response)
