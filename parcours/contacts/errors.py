@@ -8,3 +8,12 @@ class ContactError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class DuplicateMessage(ContactError):
+    """The person sent the very same message a moment ago (a double click): it is not
+    sent twice. ``sent`` is the message already recorded."""
+
+    def __init__(self, sent):
+        super().__init__("The same message was sent a moment ago.")
+        self.sent = sent

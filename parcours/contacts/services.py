@@ -21,10 +21,13 @@ from parcours.organisations.models import Unit
 from parcours.people.models import Person
 
 from .enums import HalfDay, MessageDirection
-from .errors import ContactError
+from .errors import ContactError, DuplicateMessage
 from .models import CallbackRequest, Message
 
 BODY_MAX_LENGTH = 5_000
+# The same message from the same person on the same thread within this time is a
+# double click or a page sent again, not a new message.
+DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
 TOPIC_MAX_LENGTH = 1_000
 DEFAULT_FIRST_REPLY_WORKING_DAYS = 5
 CALLBACK_HORIZON_DAYS = 90
@@ -103,6 +106,23 @@ def message_send_from_citizen(
     if unit.organisation_id != person.organisation_id or not unit.is_active:
         raise ContactError(_("Choisissez un service de la liste."), field="unit")
     with transaction.atomic():
+        # One sending at a time per person, so two clicks cannot both pass the check.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        already_sent = (
+            Message.objects.filter(
+                case=case,
+                person=person,
+                unit=unit,
+                author=by,
+                direction=MessageDirection.FROM_CITIZEN,
+                body=body,
+                created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if already_sent is not None:
+            raise DuplicateMessage(already_sent)
         return Message.objects.create(
             organisation_id=unit.organisation_id,
             case=case,

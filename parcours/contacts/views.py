@@ -12,12 +12,18 @@ from django.utils.translation import gettext as _
 from parcours.cases import selectors as case_selectors
 
 from . import selectors, services
-from .errors import ContactError
+from .errors import ContactError, DuplicateMessage
 from .forms import CallbackForm, GeneralMessageForm, MessageForm
 
 
 def _add_error(form, error: ContactError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _already_sent(request) -> None:
+    messages.info(
+        request, _("Ce message était déjà envoyé : nous ne l'avons pas envoyé une seconde fois.")
+    )
 
 
 @login_required
@@ -29,6 +35,9 @@ def case_messages(request, reference):
             message = services.message_send_from_citizen(
                 case=case, by=request.user, body=form.cleaned_data["body"]
             )
+        except DuplicateMessage:
+            _already_sent(request)
+            return redirect("portal:case_messages", reference=case.reference)
         except ContactError as error:
             _add_error(form, error)
         else:
@@ -63,6 +72,9 @@ def write(request):
                 person=selectors.person_for(request.user, unit),
                 unit=unit,
             )
+        except DuplicateMessage:
+            _already_sent(request)
+            return redirect("portal:write")
         except ContactError as error:
             _add_error(form, error)
         else:
