@@ -233,6 +233,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A form sent with an expired or missing token gets a page in the site's theme.
+CSRF_FAILURE_VIEW = "parcours.portal.errors.csrf_failure"
 
 LOGGING = {
     "version": 1,
