@@ -11,6 +11,7 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("compte/", include("parcours.accounts.urls")),
     path("agents/", include("parcours.backoffice.urls")),
+    path("api/v1/", include("parcours.api.urls")),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("parcours.portal.urls")),
 ]

@@ -78,6 +78,35 @@ def overdue_q(today: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}decision_due_on__lt": today, f"{prefix}clock_suspended_on__isnull": True})
 
 
+def filter_queue(
+    cases: QuerySet[Case],
+    *,
+    agent: Agent,
+    today: datetime.date,
+    state: str | None = None,
+    procedure=None,
+    channel: str | None = None,
+    held_by_nobody: bool = False,
+    held_by_me: bool = False,
+    overdue: bool = False,
+) -> QuerySet[Case]:
+    """The filters of a queue, the same in the back-office and in the API. They narrow
+    what is listed; they never change which case is next."""
+    if state:
+        cases = cases.filter(state=state)
+    if procedure is not None:
+        cases = cases.filter(procedure=procedure)
+    if channel:
+        cases = cases.filter(channel=channel)
+    if held_by_nobody:
+        cases = cases.filter(referent__isnull=True)
+    elif held_by_me:
+        cases = cases.filter(referent=agent)
+    if overdue:
+        cases = cases.filter(overdue_q(today))
+    return cases
+
+
 def next_in_queue(unit: Unit) -> Case | None:
     """The case that "take the next case" would give now."""
     return queue_of(unit).filter(referent__isnull=True).first()

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",  # serves the API docs' scripts and styles itself: no CDN
     "parcours.accounts",
     "parcours.organisations",
     "parcours.people",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "parcours.worker",
     "parcours.portal",
     "parcours.backoffice",
+    "parcours.api",
     "parcours.demo",
 ]
 
@@ -137,6 +139,9 @@ PARCOURS_MAGIC_LINK_MAX_PER_HOUR = env.int("PARCOURS_MAGIC_LINK_MAX_PER_HOUR", d
 # Number of reverse proxies in front of Django (1 behind nginx): the client address is
 # then read from X-Forwarded-For, for the per-client limit.
 PARCOURS_PROXY_COUNT = env.int("PARCOURS_PROXY_COUNT", default=0)
+# The JSON API: requests allowed per token in each window of seconds (then 429).
+PARCOURS_API_RATE_LIMIT = env.int("PARCOURS_API_RATE_LIMIT", default=120)
+PARCOURS_API_RATE_WINDOW = env.int("PARCOURS_API_RATE_WINDOW", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

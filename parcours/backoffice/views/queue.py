@@ -45,18 +45,17 @@ def unit_queue(request, unit):
     form = QueueFilterForm(data=request.GET or None, unit=unit)
     cases = queue.queue_of(unit).select_related("procedure", "person", "referent__user")
     filters = form.filters() if form.is_bound else {}
-    if "etat" in filters:
-        cases = cases.filter(state=filters["etat"])
-    if "demarche" in filters:
-        cases = cases.filter(procedure=filters["demarche"])
-    if "canal" in filters:
-        cases = cases.filter(channel=filters["canal"])
-    if filters.get("suivi") == HOLDER_FREE:
-        cases = cases.filter(referent__isnull=True)
-    elif filters.get("suivi") == HOLDER_MINE:
-        cases = cases.filter(referent=agent)
-    if filters.get("en_retard"):
-        cases = cases.filter(queue.overdue_q(today))
+    cases = queue.filter_queue(
+        cases,
+        agent=agent,
+        today=today,
+        state=filters.get("etat"),
+        procedure=filters.get("demarche"),
+        channel=filters.get("canal"),
+        held_by_nobody=filters.get("suivi") == HOLDER_FREE,
+        held_by_me=filters.get("suivi") == HOLDER_MINE,
+        overdue=bool(filters.get("en_retard")),
+    )
     return render(
         request,
         "backoffice/queue.html",

@@ -1,0 +1,84 @@
+"""Who calls the API: an agent, by one of their tokens (``Authorization: Bearer …``).
+
+A token stands for its agent as long as the agent works cases (the back-office's
+rule, ``organisations.permissions.uses_backoffice``): a revoked token, or one of an
+agent who left, answers 401; a helper's answers 403. Each token may send
+``PARCOURS_API_RATE_LIMIT`` requests per ``PARCOURS_API_RATE_WINDOW`` seconds,
+counted in the shared cache so that every app server agrees; past it, 429.
+"""
+
+import datetime
+import time
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer
+
+from parcours.organisations import permissions
+
+from .errors import ApiError
+from .models import ApiToken, token_hash
+
+# Writing "last used" once a minute is precise enough, and spares a write per request.
+LAST_USED_PRECISION = datetime.timedelta(minutes=1)
+
+
+def unauthorised(code: str, message: str) -> ApiError:
+    return ApiError(HTTPStatus.UNAUTHORIZED, code, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        record = (
+            ApiToken.objects.select_related("agent__user").filter(hashed=token_hash(token)).first()
+        )
+        if record is None:
+            raise unauthorised("invalid_token", _("Ce jeton d'API n'est pas valide."))
+        if record.is_revoked:
+            raise unauthorised("revoked_token", _("Ce jeton d'API a été révoqué."))
+        agent, user = record.agent, record.agent.user
+        if not (agent.is_active and user.is_active):
+            raise unauthorised(
+                "inactive_account", _("Le compte de ce jeton d'API n'est plus actif.")
+            )
+        if not permissions.uses_backoffice(agent):
+            raise ApiError(
+                HTTPStatus.FORBIDDEN,
+                "not_an_agent",
+                _("L'API est réservée aux agents qui instruisent des dossiers."),
+            )
+        rate_limit(record)
+        now = timezone.now()
+        if record.last_used_at is None or now - record.last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+        request.agent = agent
+        request.api_token = record
+        return user
+
+
+def rate_limit(record: ApiToken) -> None:
+    limit = settings.PARCOURS_API_RATE_LIMIT
+    window = settings.PARCOURS_API_RATE_WINDOW
+    now = time.time()
+    key = f"api-rate:{record.pk}:{int(now // window)}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 1)
+        count = 1
+    if count > limit:
+        retry_after = max(int(window - now % window), 1)
+        raise ApiError(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            "rate_limited",
+            _(
+                "Trop de requêtes avec ce jeton : %(limit)s au plus toutes les %(window)s "
+                "secondes. Réessayez dans %(retry)s secondes."
+            )
+            % {"limit": limit, "window": window, "retry": retry_after},
+            headers={"Retry-After": str(retry_after)},
+        )
