@@ -249,6 +249,7 @@ def _render_book(request, appointment_type, form, day, status=200):
     )
 
 
+@never_cache
 def book(request, pk):
     appointment_type = get_object_or_404(selectors.bookable_type(pk))
     source = request.POST if request.method == "POST" else request.GET
@@ -423,6 +424,7 @@ def _render_waiting(request, appointment_type, form):
     )
 
 
+@never_cache
 def waiting_join(request, pk):
     appointment_type = get_object_or_404(selectors.bookable_type(pk))
     kwargs = _form_kwargs(request, appointment_type)
@@ -467,6 +469,7 @@ def _join_now(request, appointment_type, form, *, verified_email: str = ""):
     return redirect("portal:appointment_waiting", token=links.waiting_token(entry))
 
 
+@never_cache
 def waiting(request, token):
     entry = get_object_or_404(selectors.waiting_entry_for_token(token))
     if request.method == "POST":
@@ -483,6 +486,7 @@ def waiting(request, token):
     )
 
 
+@never_cache
 def offer(request, token):
     entry = get_object_or_404(selectors.offer_for_token(token))
     _public_id, offered = links.offer_from_token(token)
@@ -526,6 +530,7 @@ def offer(request, token):
 # Managing one's appointment
 
 
+@never_cache
 @login_required
 def mine(request):
     now = timezone.now()
@@ -551,6 +556,7 @@ def mine(request):
     )
 
 
+@never_cache
 def manage(request, token):
     appointment = get_object_or_404(selectors.appointment_for_token(token))
     return render(
@@ -565,6 +571,7 @@ def manage(request, token):
     )
 
 
+@never_cache
 def calendar_file(request, token):
     appointment = get_object_or_404(selectors.appointment_for_token(token))
     content = ics.appointment_ics(appointment, manage_url=links.manage_url(appointment))
@@ -577,6 +584,7 @@ def _acting_user(request, appointment):
     return request.user if selectors.is_own(request.user, appointment) else None
 
 
+@never_cache
 def cancel(request, token):
     appointment = get_object_or_404(selectors.appointment_for_token(token))
     if not appointment.can_be_changed_online():
@@ -605,6 +613,7 @@ def cancel(request, token):
     )
 
 
+@never_cache
 def move(request, token):
     appointment = get_object_or_404(selectors.appointment_for_token(token))
     if not appointment.can_be_changed_online():

@@ -271,13 +271,15 @@ def test_the_link_shows_the_appointment_and_a_tampered_link_shows_nothing(
 ):
     appointment = booked_for(citizen_a, counter)
 
-    page = text_of(client.get(manage_url(appointment)))
+    response = client.get(manage_url(appointment))
+    page = text_of(response)
     tampered = client.get(manage_url(appointment)[:-3] + "xx/")
 
     assert "mardi 5 mai 2026 à 09:00" in page
     assert "Inscrire ma fille en CP." in page
     assert "Apportez un justificatif de domicile." in page
     assert tampered.status_code == HTTPStatus.NOT_FOUND
+    assert "no-store" in response["Cache-Control"]  # personal data: never kept by a proxy
 
 
 def test_the_calendar_file_downloads(client, counter, citizen_a):
