@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import appointments, cases, queue, sign_in, team
+from .views import actions, appointments, cases, message_templates, opinions, queue, sign_in, team
 
 app_name = "backoffice"
 
@@ -19,6 +19,25 @@ urlpatterns = [
     path("dossiers/<str:reference>/prendre/", cases.take, name="case_take"),
     path("dossiers/<str:reference>/reattribuer/", team.reassign, name="case_reassign"),
     path("dossiers/<str:reference>/pieces/<int:pk>/", cases.document, name="document"),
+    # The agent's actions on a case (views/actions.py): one URL each.
+    path("dossiers/<str:reference>/instruire/", actions.start_review, name="case_start_review"),
+    path("dossiers/<str:reference>/message/", actions.message, name="case_message"),
+    path(
+        "dossiers/<str:reference>/demande-de-pieces/",
+        actions.request_information,
+        name="case_request_information",
+    ),
+    path("dossiers/<str:reference>/decision/", actions.decide, name="case_decide"),
+    path("dossiers/<str:reference>/classement/", actions.close, name="case_close"),
+    path("dossiers/<str:reference>/passer-la-main/", actions.hand_over, name="case_hand_over"),
+    path("dossiers/<str:reference>/transmettre/", actions.reroute, name="case_reroute"),
+    path("dossiers/<str:reference>/demande-d-avis/", actions.ask_opinion, name="case_ask_opinion"),
+    path("dossiers/<str:reference>/note/", actions.note, name="case_note"),
+    path("avis/", opinions.opinion_list, name="opinions"),
+    path("avis/<int:pk>/", opinions.opinion_detail, name="opinion"),
+    path("modeles/", message_templates.template_list, name="message_templates"),
+    path("modeles/nouveau/", message_templates.template_edit, name="message_template_new"),
+    path("modeles/<int:pk>/", message_templates.template_edit, name="message_template"),
     path("rendez-vous/", appointments.home, name="appointments"),
     path("rendez-vous/<slug:unit>/jour/", appointments.day, name="appointments_day"),
     path("rendez-vous/<slug:unit>/semaine/", appointments.week, name="appointments_week"),

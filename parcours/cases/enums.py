@@ -102,6 +102,10 @@ class EventKind(models.TextChoices):
     DOCUMENT_ADDED = "document_added", _("Pièce ajoutée")
     NOTE = "note", _("Note interne")
     CORRECTED = "corrected", _("Demande corrigée par l'usager")
+    REROUTED = "rerouted", _("Transmis à un autre service")
+    OPINION_REQUESTED = "opinion_requested", _("Avis demandé à un autre service")
+    OPINION_READ = "opinion_read", _("Consulté pour avis par un autre service")
+    OPINION_ANSWERED = "opinion_answered", _("Avis rendu par un autre service")
 
 
 class DecisionOutcome(models.TextChoices):
@@ -137,3 +141,12 @@ class HoldingChange(models.TextChoices):
     NEXT = "next", _("Pris comme dossier suivant de la file")
     OUT_OF_ORDER = "out_of_order", _("Pris hors de l'ordre de la file")
     REASSIGNED = "reassigned", _("Réattribué par un responsable")
+    HANDOVER = "handover", _("Passage de relais à un autre agent")
+    REROUTED = "rerouted", _("Plus suivi : transmis à un autre service")
+
+
+class OpinionStatus(models.TextChoices):
+    """A request for an opinion from another unit (``OpinionRequest``)."""
+
+    PENDING = "pending", _("En attente de l'avis")
+    ANSWERED = "answered", _("Avis rendu")

@@ -20,6 +20,7 @@ from .enums import (
     CaseState,
     DecisionOutcome,
     EventKind,
+    OpinionStatus,
     Transition,
 )
 
@@ -428,3 +429,60 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}-{self.prefix}: {self.last_value}"
+
+
+class OpinionRequest(models.Model):
+    """The unit handling a case asks another unit of the administration for its
+    opinion. While the request is pending, that unit's agents may read the case (a
+    scoped exception to unit scoping, logged as OPINION_READ events); their answer
+    joins the case's history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="opinion_requests")
+    from_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("service demandeur")
+    )
+    to_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="opinion_requests",
+        verbose_name=_("service consulté"),
+    )
+    question = models.TextField(_("question"))
+    answer = models.TextField(_("avis"), blank=True)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=OpinionStatus.choices, default=OpinionStatus.PENDING
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("demandé par"),
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rendu par"),
+    )
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("rendu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande d'avis")
+        verbose_name_plural = _("demandes d'avis")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "to_unit", "status"])]
+
+    def __str__(self):
+        return _("Avis du service %(unit)s sur le dossier %(reference)s") % {
+            "unit": self.to_unit.name,
+            "reference": self.case.reference,
+        }
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == OpinionStatus.PENDING

@@ -27,7 +27,7 @@ from parcours.organisations.enums import AgentRole
 from parcours.organisations.selectors import agent_for
 from parcours.people.models import DataSharingConsent, Person
 
-from . import clock, prefill
+from . import clock, holding, prefill
 from .enums import (
     CORRECTABLE_STATES,
     OPEN_STATES,
@@ -192,8 +192,6 @@ def case_start_review(*, case: Case, by) -> Case:
     with transaction.atomic():
         case = _lock(case)
         rule = _check(case, Transition.START_REVIEW, by=by)
-        if case.referent_id is None:
-            case.referent = agent_for(by)
         _apply(case, rule, by=by)
     return case
 
@@ -220,8 +218,6 @@ def case_request_information(
         suspends = not case.procedure.grants_a_right and case.decision_due_on is not None
         if suspends:
             case.clock_suspended_on = today
-        if case.referent_id is None:
-            case.referent = agent_for(by)
         _apply(
             case,
             rule,
@@ -910,6 +906,10 @@ def _check(case: Case, transition: Transition, *, by, reason: str = "") -> Trans
             _("Le motif ne doit pas dépasser %(limit)s caractères.") % {"limit": REASON_MAX_LENGTH},
             field="reason",
         )
+    if rule.actor == Actor.AGENT and case.state in OPEN_STATES:
+        # Only the agent who holds the case acts on it, or a manager; nobody holding
+        # it, acting takes it by the queue's rule (see ``holding``).
+        holding.ensure_may_act(case, by)
     return rule
 
 
@@ -1004,8 +1004,6 @@ def _decide(
         case.decided_at = timezone.now()
         case.clock_suspended_on = None
         case.citizen_due_on = None
-        if case.referent_id is None and agent is not None:
-            case.referent = agent
         _apply(case, rule, by=by, reason=reasons)
         _after_commit_render_decision_letter(decision)
     return case

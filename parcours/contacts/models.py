@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parcours.cases.models import Case
+from parcours.catalog.models import Procedure
 from parcours.organisations.models import Organisation, Unit
 from parcours.people.models import Person
 
@@ -155,3 +156,47 @@ class CallbackRequest(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.day} ({self.get_half_day_display()})"
+
+
+# The placeholders a message template may use, and what each becomes (see
+# ``services.template_values``). Written in French: managers write the templates.
+TEMPLATE_PLACEHOLDERS = {
+    "prenom": _("le prénom de l'usager"),
+    "nom": _("le nom de l'usager"),
+    "reference": _("le numéro du dossier"),
+    "demarche": _("le nom de la démarche"),
+    "date_limite": _("la date de réponse attendue de l'usager, ou l'échéance du dossier"),
+    "service": _("le nom du service"),
+    "agent": _("le nom de l'agent qui écrit"),
+}
+
+
+class MessageTemplate(models.Model):
+    """A plain-language message that agents start from to write to a citizen, kept by
+    the administration's managers. ``{prenom}`` and the other TEMPLATE_PLACEHOLDERS are
+    filled in from the case; the agent reads and may change the text before sending."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="message_templates"
+    )
+    procedure = models.ForeignKey(
+        Procedure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="message_templates",
+        verbose_name=_("démarche"),
+        help_text=_("Vide : le modèle sert pour toutes les démarches."),
+    )
+    title = models.CharField(_("titre"), max_length=120)
+    body = models.TextField(_("texte"))
+    is_active = models.BooleanField(_("proposé aux agents"), default=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("modèle de message")
+        verbose_name_plural = _("modèles de message")
+        ordering = ["title", "pk"]
+
+    def __str__(self):
+        return self.title

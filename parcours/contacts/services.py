@@ -11,18 +11,22 @@ from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from parcours.cases import holding
 from parcours.cases.clock import add_delay
 from parcours.cases.enums import CaseState
 from parcours.cases.models import Case
 from parcours.catalog.enums import CommitmentKind, DelayUnit
 from parcours.catalog.models import Commitment
 from parcours.lib.working_days import add_working_days, is_public_holiday
+from parcours.notifications.services import notify_message_to_citizen
+from parcours.organisations import permissions
 from parcours.organisations.models import Unit
+from parcours.organisations.selectors import agent_for
 from parcours.people.models import Person
 
 from .enums import HalfDay, MessageDirection
 from .errors import ContactError, DuplicateMessage
-from .models import CallbackRequest, Message
+from .models import CallbackRequest, Message, MessageTemplate
 
 BODY_MAX_LENGTH = 5_000
 # The same message from the same person on the same thread within this time is a
@@ -220,3 +224,111 @@ def callback_request(
             half_day=half_day,
             topic=topic,
         )
+
+
+# ---------------------------------------------------------------------------
+# Agents write to citizens, from editable templates
+
+
+def templates_for(case: Case):
+    """The active templates an agent may start from on a case: its procedure's and the
+    administration's general ones."""
+    return MessageTemplate.objects.filter(
+        models.Q(procedure_id=case.procedure_id) | models.Q(procedure__isnull=True),
+        organisation_id=case.organisation_id,
+        is_active=True,
+    ).order_by("title", "pk")
+
+
+class _Keep(dict):
+    """Leaves an unknown placeholder as written, so nothing is silently lost."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def template_values(*, case: Case, agent=None) -> dict:
+    due = case.citizen_due_on or case.decision_due_on
+    return {
+        "prenom": case.person.given_name,
+        "nom": case.person.family_name,
+        "reference": case.reference or "",
+        "demarche": case.procedure.title,
+        "date_limite": formats.date_format(due, "j F Y") if due else "",
+        "service": case.unit.name,
+        "agent": agent.display_name if agent is not None else "",
+    }
+
+
+def template_fill(template: MessageTemplate, *, case: Case, agent=None) -> str:
+    """The template's text with the case's values in place of its placeholders."""
+    try:
+        return template.body.format_map(_Keep(template_values(case=case, agent=agent)))
+    except (ValueError, IndexError, AttributeError):  # a stray brace: the text as written
+        return template.body
+
+
+def message_send_to_citizen(
+    *, case: Case, by, body: str, template: MessageTemplate | None = None
+) -> Message:
+    """The agent who holds a case (or a manager) writes to the citizen: the message
+    joins the case's thread, and the citizen is told by email."""
+    body = _clean_body(body)
+    if case.state == CaseState.DRAFT:
+        raise ContactError(_("Ce dossier n'est pas encore envoyé."), field="case")
+    if template is not None and template.organisation_id != case.organisation_id:
+        raise ContactError(_("Choisissez un modèle de la liste."), field="template")
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("unit", "person", "referent__user", "procedure")
+            .get(pk=case.pk)
+        )
+        if case.is_open:
+            holding.ensure_may_act(case, by)
+        else:  # a closed case: nobody takes it any more; its unit may still write
+            agent = agent_for(by)
+            if not (
+                permissions.may_handle(agent, case.unit) or permissions.may_manage(agent, case.unit)
+            ):
+                raise ContactError(_("Seuls les agents du service écrivent à cet usager."))
+        message = Message.objects.create(
+            organisation_id=case.organisation_id,
+            case=case,
+            person=case.person,
+            unit=case.unit,
+            author=by,
+            direction=MessageDirection.TO_CITIZEN,
+            body=body,
+        )
+        notify_message_to_citizen(message)
+    return message
+
+
+def message_template_save(
+    *,
+    organisation,
+    by,
+    title: str,
+    body: str,
+    procedure=None,
+    is_active: bool = True,
+    template: MessageTemplate | None = None,
+) -> MessageTemplate:
+    """Create or change a template of the administration (its managers only)."""
+    agent = agent_for(by)
+    if not permissions.is_manager(agent) or agent.organisation_id != organisation.pk:
+        raise ContactError(_("Seuls les responsables gèrent les modèles de message."))
+    if template is not None and template.organisation_id != organisation.pk:
+        raise ContactError(_("Ce modèle appartient à une autre administration."))
+    if procedure is not None and procedure.organisation_id != organisation.pk:
+        raise ContactError(_("Choisissez une démarche de la liste."), field="procedure")
+    title = (title or "").strip()
+    if not title:
+        raise ContactError(_("Donnez un titre au modèle."), field="title")
+    body = _clean_body(body)
+    template = template or MessageTemplate(organisation=organisation)
+    template.title, template.body = title, body
+    template.procedure, template.is_active = procedure, is_active
+    template.save()
+    return template

@@ -180,3 +180,71 @@ class CaseCorrectedUnitNotification(EmailNotification):
             "case_url": settings.PARCOURS_BASE_URL
             + reverse("portal:case", args=[self.case.reference]),
         }
+
+
+class CaseUpdateNotification(EmailNotification):
+    """The person's case changed hands: a new referent (handover), or another unit
+    (rerouting, CRPA L114-2). A handover honours the person's preferences; a rerouting
+    is always told, since it changes who answers them."""
+
+    template_name = "case_update"
+
+    def __init__(self, event: CaseEvent, *, kind: str):
+        self.event = event
+        self.kind = kind
+        self.case = event.case
+        self.person = event.case.person
+
+    def recipients(self) -> list[str]:
+        return [self.person.email] if self.person.email else []
+
+    def language(self) -> str:
+        return self.person.preferred_language or settings.LANGUAGE_CODE
+
+    def should_send(self) -> bool:
+        if self.kind != "rerouted" and not self.person.notify_by_email:
+            return False
+        return super().should_send()
+
+    def context(self) -> dict:
+        return {
+            "kind": self.kind,
+            "event": self.event,
+            "case": self.case,
+            "person": self.person,
+            "unit": self.case.unit,
+            "referent": self.case.referent,
+            "case_url": settings.PARCOURS_BASE_URL
+            + reverse("portal:case", args=[self.case.reference]),
+        }
+
+
+class MessageToCitizenNotification(EmailNotification):
+    """An agent wrote to the person about their case: the message, and where to answer."""
+
+    template_name = "message_to_citizen"
+
+    def __init__(self, message):
+        self.message = message
+        self.case = message.case
+        self.person = message.case.person
+
+    def recipients(self) -> list[str]:
+        return [self.person.email] if self.person.email else []
+
+    def language(self) -> str:
+        return self.person.preferred_language or settings.LANGUAGE_CODE
+
+    def should_send(self) -> bool:
+        return self.person.notify_by_email and super().should_send()
+
+    def context(self) -> dict:
+        return {
+            "message": self.message,
+            "case": self.case,
+            "person": self.person,
+            "unit": self.case.unit,
+            "referent": self.case.referent,
+            "case_url": settings.PARCOURS_BASE_URL
+            + reverse("portal:case", args=[self.case.reference]),
+        }

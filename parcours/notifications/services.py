@@ -25,3 +25,24 @@ def notify_case_corrected(correction: CaseCorrection) -> None:
         lambda: send_case_corrected_to_citizen.enqueue(correction_id=correction.pk)
     )
     transaction.on_commit(lambda: send_case_corrected_to_unit.enqueue(correction_id=correction.pk))
+
+
+def notify_message_to_citizen(message) -> None:
+    """An agent wrote to the person about their case."""
+    from .tasks import send_message_to_citizen
+
+    transaction.on_commit(lambda: send_message_to_citizen.enqueue(message_id=message.pk))
+
+
+def notify_referent_changed(event: CaseEvent) -> None:
+    """The case was handed over: tell the person the name of their new referent."""
+    from .tasks import send_case_update
+
+    transaction.on_commit(lambda: send_case_update.enqueue(event_id=event.pk, kind="handover"))
+
+
+def notify_rerouted(event: CaseEvent) -> None:
+    """The case was sent to the competent unit (CRPA L114-2): tell the person."""
+    from .tasks import send_case_update
+
+    transaction.on_commit(lambda: send_case_update.enqueue(event_id=event.pk, kind="rerouted"))

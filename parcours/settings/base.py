@@ -178,6 +178,8 @@ STORAGES = {
 }
 # The largest document a person may attach to a case (bytes). Keep the web server's
 # request limit (e.g. nginx client_max_body_size) a little above it.
+# Days an agent gives a citizen, by default, to send what is missing (CRPA L114-5).
+PARCOURS_INFORMATION_DUE_DAYS = env.int("PARCOURS_INFORMATION_DUE_DAYS", default=30)
 PARCOURS_UPLOAD_MAX_BYTES = env.int("PARCOURS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Email: EMAIL_URL such as smtp+tls://user:password@smtp.example.org:587

@@ -5,10 +5,11 @@ from collections import deque
 
 from django.utils import timezone
 
-from parcours.cases import services
+from parcours.cases import queue, services
 from parcours.cases.enums import CaseState, Transition
 from parcours.cases.lifecycle import RULES, Actor, transitions_from
 from parcours.cases.models import Case, CaseEvent, Decision, Receipt, ReferenceCounter
+from parcours.organisations.selectors import agent_for
 
 REASONS = {
     Transition.REQUEST_INFORMATION: "Merci de joindre un justificatif de domicile.",
@@ -71,10 +72,21 @@ def perform(transition: Transition, case: Case, *, by, reason: str | None = None
 
 def walk_to(state: CaseState, case: Case, *, citizen, agent) -> Case:
     for transition in shortest_path(state):
-        case = perform(transition, case, by=actor_for(transition, citizen=citizen, agent=agent))
+        by = actor_for(transition, citizen=citizen, agent=agent)
+        if RULES[transition].actor == Actor.AGENT:
+            take_if_unheld(case, by=by)
+        case = perform(transition, case, by=by)
     case.refresh_from_db()
     assert case.state == state
     return case
+
+
+def take_if_unheld(case: Case, *, by) -> None:
+    """Only the agent who holds a case acts on it: a test that walks a case which is
+    not the next of its queue takes it first, with a reason, as an agent would."""
+    case.refresh_from_db()
+    if case.is_open and case.referent_id is None and agent_for(by) is not None:
+        queue.case_take(case=case, by=by, reason="Dossier préparé pour le test.")
 
 
 def snapshot(case: Case) -> dict:

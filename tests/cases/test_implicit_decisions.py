@@ -12,7 +12,7 @@ from parcours.cases.tasks import apply_implicit_decisions
 from parcours.catalog.enums import ImplicitDecision
 from tests.factories import CaseFactory, date
 
-from .helpers import snapshot
+from .helpers import snapshot, take_if_unheld
 
 pytestmark = pytest.mark.sqlite
 
@@ -103,11 +103,16 @@ def cases_of_every_kind(
 ):
     """Cases due for a decision, and cases the clock must leave alone."""
     accepted_by_silence = submit(procedure)
-    in_review = services.case_start_review(case=submit(rejecting_procedure), by=agent_1.user)
+
+    def taken(case):  # none of these is the next case of the queue
+        take_if_unheld(case, by=agent_1.user)
+        return case
+
+    in_review = services.case_start_review(case=taken(submit(rejecting_procedure)), by=agent_1.user)
     awaiting = services.case_request_information(
-        case=submit(procedure), by=agent_1.user, reason="Pièce", due_on=date("2026-03-20")
+        case=taken(submit(procedure)), by=agent_1.user, reason="Pièce", due_on=date("2026-03-20")
     )
-    decided = services.case_accept(case=submit(procedure), by=agent_1.user)
+    decided = services.case_accept(case=taken(submit(procedure)), by=agent_1.user)
     withdrawn = services.case_withdraw(case=submit(procedure), by=citizen_a.user)
     no_silence_rule = submit(silent_procedure)
     draft = CaseFactory(procedure=procedure)

@@ -10,7 +10,7 @@ from parcours.cases.lifecycle import RULES, Actor
 from parcours.cases.models import CaseEvent
 from tests.factories import AgentFactory, UserFactory
 
-from .helpers import REASONS, actor_for, perform, shortest_path, snapshot
+from .helpers import REASONS, actor_for, perform, shortest_path, snapshot, take_if_unheld
 
 ALLOWED = [
     (name, state) for name, rule in RULES.items() for state in CaseState if state in rule.sources
@@ -62,8 +62,9 @@ def test_an_allowed_transition_moves_the_case_and_records_who_from_to_and_why(
     transition, state, case_in_state, citizen_a, unit_1_agent, request
 ):
     case = case_in_state(state, on=procedure_for(transition, state, request))
-    events_before = set(CaseEvent.objects.filter(case=case).values_list("pk", flat=True))
     by = actor_for(transition, citizen=citizen_a.user, agent=unit_1_agent)
+    take_if_unheld(case, by=by)  # only the agent who holds a case acts on it
+    events_before = set(CaseEvent.objects.filter(case=case).values_list("pk", flat=True))
 
     perform(transition, case, by=by)
 

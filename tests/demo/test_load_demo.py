@@ -13,11 +13,11 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from parcours.accounts.models import User
-from parcours.cases import clock, services
+from parcours.cases import clock, queue, services
 from parcours.cases.enums import CaseChannel, CaseState, DecisionOutcome, EventKind
 from parcours.cases.lifecycle import RULES, Actor
 from parcours.cases.models import Case, CaseEvent, Decision, Receipt, ReferenceCounter
@@ -434,9 +434,12 @@ def test_agents_can_carry_demo_cases_on_with_the_services(demo, db):
     case = (
         Case.objects.visible_to(claire)
         .filter(state=CaseState.SUBMITTED, unit__agents__user=claire)
+        .filter(Q(referent__isnull=True) | Q(referent__user=claire))
         .first()
     )
     today = timezone.localdate()
+    if case.referent_id is None:  # only the agent who holds a case acts on it
+        queue.case_take(case=case, by=claire, reason="Dossier de démonstration.")
 
     case = services.case_start_review(case=case, by=claire)
     case = services.case_request_information(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from parcours.demo.flush import flush_domain, has_domain_data
 from parcours.demo.generator import DEMO_VOLUME, generate
+from parcours.demo.message_templates import seed_message_templates
 from parcours.demo.two_factor import enrol_demo_agents
 
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         verbose = options.get("verbosity", 1) > 1
         report = generate(DEMO_VOLUME, seed=seed, log=self.stdout.write if verbose else None)
         enrol_demo_agents()
+        seed_message_templates()
         self.stdout.write(
             self.style.SUCCESS(
                 _(
