@@ -93,6 +93,8 @@ def test_the_sign_in_pages_meet_wcag_aa_in_both_themes(
 
     for path in [
         "/connexion/",
+        # Back from a draft after the session expired: with the notice.
+        "/connexion/?next=" + reverse("portal:apply_step", args=[1, 2]),
         reverse("accounts:magic_link"),
         reverse("accounts:magic_link_confirm", args=["Mg", "used-or-expired"]),
         reverse("accounts:oidc_callback") + "?error=access_denied",
@@ -102,6 +104,10 @@ def test_the_sign_in_pages_meet_wcag_aa_in_both_themes(
         assert page.locator("h1").count() == 1, path
         found[path] = violations(page)
 
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_role("button", name="Se connecter", exact=True).click()
+    expect(page.locator("#erreurs")).to_have_count(1)
+    found["sign-in (errors)"] = violations(page)
     page.goto(live_server.url + reverse("accounts:magic_link"))
     page.get_by_role("button", name="Recevoir le lien").click()
     found["magic link (errors)"] = violations(page)
