@@ -131,8 +131,8 @@ def cases_for_appointment(user, appointment_type: AppointmentType) -> QuerySet[C
     if not getattr(user, "is_authenticated", False) or appointment_type.procedure_id is None:
         return Case.objects.none()
     return (
-        Case.objects.visible_to(user)
-        .filter(person__user=user, procedure_id=appointment_type.procedure_id)
+        Case.objects.owned_by(user)
+        .filter(procedure_id=appointment_type.procedure_id)
         .exclude(state=CaseState.DRAFT)
         .order_by("-created_at")
     )

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import actions, appointments, cases, message_templates, opinions, queue, sign_in, team
+from .views import (
+    actions,
+    appointments,
+    cases,
+    message_templates,
+    opinions,
+    people,
+    queue,
+    sign_in,
+    team,
+)
 
 app_name = "backoffice"
 
@@ -19,6 +29,16 @@ urlpatterns = [
     path("dossiers/<str:reference>/prendre/", cases.take, name="case_take"),
     path("dossiers/<str:reference>/reattribuer/", team.reassign, name="case_reassign"),
     path("dossiers/<str:reference>/pieces/<int:pk>/", cases.document, name="document"),
+    path(
+        "dossiers/<str:reference>/pieces/<int:pk>/apercu/",
+        cases.document_preview,
+        name="document_preview",
+    ),
+    path("dossiers/<str:reference>/motif/", people.case_access, name="case_access"),
+    path("personnes/<int:pk>/", people.person_detail, name="person"),
+    path("personnes/<int:pk>/motif/", people.person_access, name="person_access"),
+    path("recherche/", people.search, name="search"),
+    path("acces-hors-service/", people.accesses, name="accesses"),
     # The agent's actions on a case (views/actions.py): one URL each.
     path("dossiers/<str:reference>/instruire/", actions.start_review, name="case_start_review"),
     path("dossiers/<str:reference>/message/", actions.message, name="case_message"),

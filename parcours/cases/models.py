@@ -47,6 +47,14 @@ class CaseQuerySet(models.QuerySet):
         units = models.Q(organisation_id=agent.organisation_id, unit__in=agent.units.all())
         return self.filter(own | (units & ~models.Q(state=CaseState.DRAFT)))
 
+    def owned_by(self, user) -> "CaseQuerySet":
+        """The cases a person filed themself: what the citizens' portal shows, whoever
+        is signed in. Agents read their units' cases in the back-office only, behind
+        their second factor."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(person__user=user)
+
     def open(self) -> "CaseQuerySet":
         return self.filter(state__in=OPEN_STATES)
 

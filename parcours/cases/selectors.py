@@ -12,18 +12,13 @@ from .models import Case, CaseEvent, Decision, Document
 
 def cases_of_citizen(user) -> QuerySet[Case]:
     """The cases a signed-in person filed, drafts included, newest first."""
-    return (
-        Case.objects.visible_to(user)
-        .filter(person__user=user)
-        .with_list_data()
-        .order_by("-created_at")
-    )
+    return Case.objects.owned_by(user).with_list_data().order_by("-created_at")
 
 
 def case_for_reference(user, reference: str) -> QuerySet[Case]:
-    """A submitted case by its reference, among those the user may see."""
+    """A submitted case by its reference, among the user's own (the citizens' portal)."""
     return (
-        Case.objects.visible_to(user)
+        Case.objects.owned_by(user)
         .exclude(state=CaseState.DRAFT)
         .filter(reference=reference)
         .with_list_data()
@@ -42,12 +37,11 @@ def case_for_reference(user, reference: str) -> QuerySet[Case]:
 def own_case_for_reference(user, reference: str) -> QuerySet[Case]:
     """A submitted case by its reference, only if the user is the person who filed it.
 
-    Agents see their units' cases through ``visible_to`` but act on them in the
-    back-office: the citizen's actions (withdraw, answer) are for the person only.
+    Agents act on their units' cases in the back-office: the citizen's actions
+    (withdraw, answer) are for the person only.
     """
     return (
-        Case.objects.visible_to(user)
-        .filter(person__user=user)
+        Case.objects.owned_by(user)
         .exclude(state=CaseState.DRAFT)
         .filter(reference=reference)
         .with_list_data()
@@ -106,10 +100,10 @@ def reusable_documents(
 
 
 def document_for_reference(user, reference: str, pk: int) -> QuerySet[Document]:
-    """A document of a submitted case, only among the cases the user may see."""
+    """A document of a submitted case, only among the user's own cases."""
     return Document.objects.filter(
         pk=pk,
-        case__in=Case.objects.visible_to(user).exclude(state=CaseState.DRAFT),
+        case__in=Case.objects.owned_by(user).exclude(state=CaseState.DRAFT),
         case__reference=reference,
     )
 
@@ -119,6 +113,6 @@ def own_decision_for_reference(user, reference: str, pk: int) -> QuerySet[Decisi
     what its letter needs."""
     return Decision.objects.filter(
         pk=pk,
-        case__in=Case.objects.visible_to(user).filter(person__user=user),
+        case__in=Case.objects.owned_by(user),
         case__reference=reference,
     ).select_related(*LETTER_RELATED)

@@ -37,8 +37,7 @@ def cases_to_write_about(user) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     return (
-        Case.objects.visible_to(user)
-        .filter(person__user=user)
+        Case.objects.owned_by(user)
         .exclude(state=CaseState.DRAFT)
         .select_related("procedure")
         .order_by("-created_at")

@@ -17,6 +17,7 @@ from parcours.cases.receipts import receipt_context, render_receipt_pdf_bytes
 from parcours.catalog.models import Procedure
 from parcours.contacts import selectors as contact_selectors
 from parcours.organisations.models import Unit
+from parcours.privacy import selectors as access_selectors
 
 
 def home(request):
@@ -60,7 +61,12 @@ def accessibility(request):
 @login_required
 def cases(request):
     return render(
-        request, "portal/cases.html", {"cases": case_selectors.cases_of_citizen(request.user)}
+        request,
+        "portal/cases.html",
+        {
+            "cases": case_selectors.cases_of_citizen(request.user),
+            "accesses": list(access_selectors.accesses_shown_to_person(request.user)),
+        },
     )
 
 
@@ -87,6 +93,7 @@ def case_detail(request, reference):
             "information_request": case_selectors.last_information_request(case)
             if case.state == CaseState.AWAITING_CITIZEN
             else None,
+            "accesses": access_selectors.accesses_shown_to_person(request.user, case=case),
         },
     )
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "parcours.contacts",
     "parcours.appointments",
     "parcours.notifications",
+    "parcours.privacy",
     "parcours.worker",
     "parcours.portal",
     "parcours.backoffice",

@@ -14,6 +14,7 @@ from django.urls import reverse
 from parcours.cases.enums import EventKind
 from parcours.cases.models import CaseEvent, Document
 from parcours.organisations import permissions
+from parcours.privacy.models import OutOfScopeAccess
 from tests.factories import UnitFactory
 
 from .conftest import verified
@@ -34,6 +35,13 @@ ADDRESSES = [
     ("case_reassign", "get"),
     ("case_reassign", "post"),
     ("document", "get"),
+    ("document_preview", "get"),
+    ("case_access", "get"),
+    ("case_access", "post"),
+    ("person", "get"),
+    ("person_access", "get"),
+    ("search", "get"),
+    ("accesses", "get"),
 ]
 SIGN_IN = "sign_in"  # redirected to the agents' sign-in
 CODE = "code"  # redirected to the second-factor page
@@ -54,12 +62,27 @@ EXPECTED = {
         ("team", "get"): FORBIDDEN,
         ("case_reassign", "get"): FORBIDDEN,
         ("case_reassign", "post"): FORBIDDEN,
+        # Another unit of the organisation: the case opens only with a stated reason.
+        ("case", "get"): FOUND,  # to the reason form
+        ("case_access", "get"): OK,
+        ("case_access", "post"): OK,  # the form again: this reason is not one of the list
+        ("person", "get"): OK,  # who the person is, and only the existence of the case
+        ("person_access", "get"): OK,
+        ("search", "get"): OK,
+        ("accesses", "get"): FORBIDDEN,
     },
     "manager_2": {
         **dict.fromkeys(ADDRESSES, NOT_FOUND),
         ("home", "get"): FOUND,
         ("my_cases", "get"): OK,
         ("team_home", "get"): FOUND,  # to unit 2's team
+        ("case", "get"): FOUND,
+        ("case_access", "get"): OK,
+        ("case_access", "post"): OK,
+        ("person", "get"): OK,
+        ("person_access", "get"): OK,
+        ("search", "get"): OK,
+        ("accesses", "get"): OK,  # the accesses to unit 2's cases
     },
     "agent_1": {
         **dict.fromkeys(ADDRESSES, OK),
@@ -70,9 +93,14 @@ EXPECTED = {
         ("team", "get"): FORBIDDEN,
         ("case_reassign", "get"): FORBIDDEN,
         ("case_reassign", "post"): FORBIDDEN,
+        ("case_access", "get"): FOUND,  # their unit's case: straight to it
+        ("case_access", "post"): FOUND,
+        ("accesses", "get"): FORBIDDEN,
     },
     "manager": {
         **dict.fromkeys(ADDRESSES, OK),
+        ("case_access", "get"): FOUND,
+        ("case_access", "post"): FOUND,
         ("home", "get"): FOUND,
         ("claim_next", "post"): FOUND,
         ("case_take", "post"): FOUND,
@@ -87,6 +115,8 @@ EXPECTED = {
         ("case_take", "get"): NOT_FOUND,
         ("case_take", "post"): NOT_FOUND,
         ("case_reassign", "post"): FOUND,
+        ("case_access", "get"): FOUND,
+        ("case_access", "post"): FOUND,
     },
 }
 CASES = [(role, address) for role, expected in EXPECTED.items() for address in expected]
@@ -105,6 +135,14 @@ def url_of(name: str, case, document) -> str:
         "case_take": reverse("backoffice:case_take", args=[case.reference]),
         "case_reassign": reverse("backoffice:case_reassign", args=[case.reference]),
         "document": reverse("backoffice:document", args=[case.reference, document.pk]),
+        "document_preview": reverse(
+            "backoffice:document_preview", args=[case.reference, document.pk]
+        ),
+        "case_access": reverse("backoffice:case_access", args=[case.reference]),
+        "person": reverse("backoffice:person", args=[case.person_id]),
+        "person_access": reverse("backoffice:person_access", args=[case.person_id]),
+        "search": reverse("backoffice:search") + "?q=Durand",
+        "accesses": reverse("backoffice:accesses"),
     }[name]
 
 
@@ -138,6 +176,7 @@ def test_each_role_gets_only_what_it_may_on_every_backoffice_address(
         assert response.status_code == expected
     if expected != FOUND or name not in {"claim_next", "case_take", "case_reassign"}:
         assert not CaseEvent.objects.filter(kind=EventKind.REFERENT_CHANGED).exists()
+    assert not OutOfScopeAccess.objects.exists()
 
 
 def test_a_denied_citizen_is_told_politely_where_to_go(client, citizen_a):

@@ -1,7 +1,9 @@
 """Nobody reaches another person's case, draft, document, decision, message or call-back
 through the citizen space: every URL pattern of the portal that names one is tried with
-citizen A's ids by citizen B (and by an agent of another unit), in GET and POST, and
-answers 404, changing nothing; anonymous visitors are asked to sign in.
+citizen A's ids by citizen B and by agents (of another unit, and of the unit that
+handles the case: agents read cases in the back-office only, behind their second
+factor), in GET and POST, and answers 404, changing nothing; anonymous visitors are
+asked to sign in.
 
 The patterns are read from the URL resolver, so a new page is covered as soon as it
 exists: a pattern with a parameter that is in none of the tables below fails until
@@ -207,7 +209,7 @@ def test_every_portal_pattern_with_a_parameter_is_in_a_table():
 
 
 @pytest.mark.parametrize("name", PERSONAL)
-@pytest.mark.parametrize("intruder", ["citizen_b", "agent_2"])
+@pytest.mark.parametrize("intruder", ["citizen_b", "agent_2", "agent_1", "manager"])
 def test_nobody_reaches_another_persons_object_through_any_portal_url(
     client, theirs, citizen_a, intruder, name, request
 ):

@@ -48,7 +48,7 @@ def test_the_citizen_lists_their_cases_including_drafts(client, submitted, citiz
     assert reverse("portal:apply_step", args=[draft.pk, 1]) in response.content.decode()
 
 
-@pytest.mark.parametrize("viewer", ["citizen_b", "agent_2"])
+@pytest.mark.parametrize("viewer", ["citizen_b", "agent_2", "agent_1", "manager"])
 @pytest.mark.parametrize("page", ["portal:case", "portal:receipt", "portal:receipt_pdf"])
 def test_nobody_else_sees_the_case_or_its_receipt(client, submitted, viewer, page, request):
     someone_else = request.getfixturevalue(viewer)
@@ -71,12 +71,16 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, submitted, page):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_an_agent_of_the_handling_unit_sees_the_receipt(client, submitted, agent_1):
+def test_an_agent_of_the_handling_unit_does_not_list_the_case_in_the_citizens_space(
+    client, submitted, agent_1
+):
+    """Agents read their units' cases in the back-office, behind their second factor."""
     client.force_login(agent_1.user)
 
-    response = client.get(reverse("portal:receipt", args=[submitted.reference]))
+    response = client.get(reverse("portal:cases"))
 
     assert response.status_code == HTTPStatus.OK
+    assert submitted.reference not in response.content.decode()
 
 
 def test_the_receipt_page_states_every_mandatory_mention(client, submitted, citizen_a):
@@ -229,7 +233,7 @@ def test_the_cases_list_costs_the_same_queries_for_one_case_or_many(
     submit_one()
     client.force_login(citizen_a.user)
     client.get(reverse("portal:cases"))  # warm the session and the caches
-    # session, user, agent lookup, cases list, the "Mon profil" link
+    # session, user, cases list, who opened the file outside its unit, the "Mon profil" link
     with django_assert_num_queries(5):
         client.get(reverse("portal:cases"))
     for _ in range(5):

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_http_methods
 
 from parcours.cases import prefill, queue
 from parcours.cases import selectors as case_selectors
-from parcours.cases.enums import EventKind, HoldingChange
+from parcours.cases.enums import CaseState, EventKind, HoldingChange
 from parcours.cases.errors import CaseError
 from parcours.cases.models import CaseEvent, Document
 from parcours.catalog.form_definition import visible_fields
 from parcours.organisations import permissions
 from parcours.portal.apply.forms import answer_display
+from parcours.privacy import selectors as access_selectors
 
 from ..decorators import agent_required
 from ..forms import TakeForm
@@ -34,8 +35,13 @@ def case_of(agent, reference: str):
 @agent_required
 def case_detail(request, reference):
     agent = request.agent
+    if access_selectors.out_of_scope_case(agent, reference) is not None and not (
+        access_selectors.readable_cases(agent).filter(reference=reference).exists()
+    ):
+        # Another unit's case: open it with a stated reason, shown to the person.
+        return redirect("backoffice:case_access", reference=reference)
     case = get_object_or_404(
-        queue.backoffice_cases(agent)
+        access_selectors.readable_cases(agent)
         .select_related("procedure", "procedure_version", "person", "unit", "referent__user")
         .prefetch_related(
             Prefetch(
@@ -83,6 +89,8 @@ def case_detail(request, reference):
                 and case.clock_suspended_on is None
                 and case.decision_due_on < today
             ),
+            "in_scope": case.unit_id in unit_ids["handled"] | unit_ids["managed"],
+            "preview_types": PREVIEW_TYPES,
             "may_take": case.is_open
             and case.referent_id is None
             and case.unit_id in unit_ids["handled"],
@@ -91,11 +99,24 @@ def case_detail(request, reference):
     )
 
 
+# Shown in the browser: images and PDF, typed as they were checked when received.
+PREVIEW_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
+# The preview runs nothing and loads nothing else: no script, no form, no plug-in.
+PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+
+
+def _readable_document(agent, reference, pk) -> Document:
+    case = get_object_or_404(
+        access_selectors.readable_cases(agent).exclude(state=CaseState.DRAFT),
+        reference=reference,
+    )
+    return get_object_or_404(Document, pk=pk, case=case)
+
+
 @agent_required
 def document(request, reference, pk):
     """A file of the case, always as a download, typed as it was when received."""
-    case = case_of(request.agent, reference)
-    document = get_object_or_404(Document, pk=pk, case=case)
+    document = _readable_document(request.agent, reference, pk)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -103,6 +124,24 @@ def document(request, reference, pk):
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@agent_required
+def document_preview(request, reference, pk):
+    """An image or a PDF of the case shown in the browser, sandboxed; any other type
+    is only downloaded."""
+    document = _readable_document(request.agent, reference, pk)
+    if document.content_type not in PREVIEW_TYPES:
+        return redirect("backoffice:document", reference=reference, pk=document.pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=False,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = PREVIEW_CSP
     return response
 
 

@@ -2,7 +2,7 @@
 
 Every step saves the draft, even with mistakes, so the person can leave and come back.
 Only the person who owns a draft may see or change it: every view fetches it through
-``Case.objects.visible_to(user)`` and the person's own account.
+``Case.objects.owned_by(user)``, the person's own cases.
 """
 
 from django.conf import settings
@@ -61,7 +61,7 @@ def _person_for(request, procedure: Procedure) -> Person:
 
 
 def _own_cases(user):
-    return Case.objects.visible_to(user).filter(person__user=user)
+    return Case.objects.owned_by(user)
 
 
 def _draft_or_404(request, pk: int) -> Case:

@@ -1,0 +1,7 @@
+class AccessError(Exception):
+    """An access outside one's units that cannot be granted, with a message for people."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field

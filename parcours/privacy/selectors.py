@@ -1,0 +1,97 @@
+"""Reads on what an agent may open, in their units and, with a stated reason, outside."""
+
+from django.db.models import Q, QuerySet
+
+from parcours.cases import queue
+from parcours.cases.enums import CaseState
+from parcours.cases.models import Case
+from parcours.organisations import permissions
+from parcours.organisations.enums import AgentRole
+from parcours.organisations.models import Agent, Unit
+
+from .models import OutOfScopeAccess
+
+
+def scope_unit_ids(agent: Agent | None) -> set[int]:
+    """The units whose cases the agent reads fully: those they work in or manage."""
+    if not permissions.uses_backoffice(agent):
+        return set()
+    handled = permissions.handled_units(agent).values_list("pk", flat=True)
+    managed = permissions.managed_units(agent).values_list("pk", flat=True)
+    return set(handled) | set(managed)
+
+
+def active_accesses(agent: Agent | None, now=None) -> QuerySet[OutOfScopeAccess]:
+    """The agent's accesses outside their units that have not expired, in their
+    organisation only."""
+    if not permissions.uses_backoffice(agent):
+        return OutOfScopeAccess.objects.none()
+    return OutOfScopeAccess.objects.active(now).filter(
+        organisation_id=agent.organisation_id, agent=agent
+    )
+
+
+def readable_cases(agent: Agent | None, now=None) -> QuerySet[Case]:
+    """The cases an agent may read in the back-office: their units' cases, and the
+    cases they opened with a stated reason, until the access expires. Acting on a case
+    (taking it, reassigning it) stays with ``queue.backoffice_cases``."""
+    if not permissions.uses_backoffice(agent):
+        return Case.objects.none()
+    granted = active_accesses(agent, now)
+    return (
+        Case.objects.filter(organisation_id=agent.organisation_id)
+        .exclude(state=CaseState.DRAFT)
+        .filter(
+            Q(pk__in=queue.backoffice_cases(agent).values("pk"))
+            | Q(pk__in=granted.filter(case__isnull=False).values("case_id"))
+            | Q(person__in=granted.filter(case__isnull=True).values("person_id"))
+        )
+    )
+
+
+def out_of_scope_case(agent: Agent | None, reference: str) -> Case | None:
+    """A submitted case of the agent's organisation, by reference, that the agent may
+    open only with a reason (or None). Never a case of another organisation."""
+    if not permissions.uses_backoffice(agent):
+        return None
+    return (
+        Case.objects.filter(organisation_id=agent.organisation_id, reference=reference)
+        .exclude(state=CaseState.DRAFT)
+        .exclude(unit_id__in=scope_unit_ids(agent))
+        .select_related("procedure", "unit", "person")
+        .first()
+    )
+
+
+def has_whole_record(agent: Agent | None, person, now=None) -> bool:
+    """May the agent read every unit's part of the person's record (a stated reason)?"""
+    return active_accesses(agent, now).filter(person=person, case__isnull=True).exists()
+
+
+def accesses_seen_by_manager(agent: Agent | None) -> QuerySet[OutOfScopeAccess]:
+    """The accesses to the cases of the units a manager manages; for an organisation
+    administrator, also the openings of whole records."""
+    if not permissions.is_manager(agent):
+        return OutOfScopeAccess.objects.none()
+    units = Unit.objects.filter(pk__in=permissions.managed_units(agent).values("pk"))
+    seen = Q(case__unit__in=units)
+    if agent.role == AgentRole.ORGANISATION_ADMIN:
+        seen |= Q(case__isnull=True)
+    return (
+        OutOfScopeAccess.objects.filter(organisation_id=agent.organisation_id)
+        .filter(seen)
+        .select_related("case__unit", "case__procedure", "person")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def accesses_shown_to_person(user, *, case: Case | None = None) -> QuerySet[OutOfScopeAccess]:
+    """What a signed-in person sees of the openings of their file outside the unit
+    that handles it: on one of their cases (with the openings of their whole record),
+    or all of them."""
+    if not getattr(user, "is_authenticated", False):
+        return OutOfScopeAccess.objects.none()
+    shown = OutOfScopeAccess.objects.filter(person__user=user)
+    if case is not None:
+        shown = shown.filter(person_id=case.person_id).filter(Q(case=case) | Q(case__isnull=True))
+    return shown.select_related("case", "organisation").order_by("-created_at", "-pk")
