@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from parcours.cases import services
+from parcours.cases import casework, services
 from parcours.cases.enums import CaseState, Transition
 from parcours.cases.models import CaseEvent
 from tests.factories import CaseFactory
@@ -324,6 +324,29 @@ def test_the_next_step_shows_what_the_agent_asks_with_the_due_date_and_the_answe
     assert "Demande du 2 mars 2026." in next_step
     assert "avant le 20 mars 2026" in next_step
     assert f'href="{answer_url(awaiting)}"' in next_step
+
+
+def test_the_next_step_lists_the_documents_the_agent_asks_for(
+    client, citizen_a, agent_1, submitted
+):
+    version = submitted.procedure_version
+    version.required_documents = [{"code": "domicile", "label": "Justificatif de domicile"}]
+    version.save()
+    case = services.case_start_review(case=submitted, by=agent_1.user)
+    casework.case_ask_for_information(
+        case=case,
+        by=agent_1.user,
+        missing="La page 2 est illisible.",
+        document_codes=["domicile"],
+        due_on=datetime.date(2026, 3, 20),
+    )
+    client.force_login(citizen_a.user)
+
+    page = text_of(client.get(reverse("portal:case", args=[case.reference])))
+
+    next_step = next_step_of(page)
+    assert "- Justificatif de domicile" in next_step
+    assert "La page 2 est illisible." in next_step
 
 
 def test_the_next_step_shows_no_request_once_the_citizen_answered(client, citizen_a, awaiting):
