@@ -430,6 +430,9 @@ def test_a_manager_creates_and_edits_a_template_of_their_administration(
         False,
     )
     assert template.organisation == organisation
+    listed = client.get(reverse("backoffice:message_templates")).text
+    assert "Relance polie" in listed
+    assert "Toutes les démarches" in listed
 
 
 def test_a_manager_does_not_open_another_administration_s_template(client, manager):

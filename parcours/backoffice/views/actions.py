@@ -5,7 +5,9 @@ rule (``cases.holding``)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -200,16 +202,19 @@ def decide(request, reference):
                 )
                 return _back(case)
         else:
+            letter = render_to_string(
+                "cases/_decision_letter_body.html",
+                decision_letter_context(_draft_decision(case, request.agent, outcome, reasons)),
+                request=request,
+            )
+            # The letter's title is a level-one heading in the letter; on this page it
+            # sits under the page's own title.
+            letter = letter.replace("<h1 ", "<h2 ", 1).replace("</h1>", "</h2>", 1)
             return render(
                 request,
                 "backoffice/cases/decision_preview.html",
-                {
-                    "case": case,
-                    "form": form,
-                    **decision_letter_context(
-                        _draft_decision(case, request.agent, outcome, reasons)
-                    ),
-                },
+                # Rendered by our own template, with autoescaping.
+                {"case": case, "form": form, "letter": mark_safe(letter)},  # noqa: S308
             )
     return render(request, "backoffice/cases/decide.html", {"case": case, "form": form})
 
