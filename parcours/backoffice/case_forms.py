@@ -1,8 +1,6 @@
 """Forms of the agents' actions on a case. The rules live in the services; these forms
 only say what to type, keep what was typed, and carry the services' errors back."""
 
-import datetime
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -200,7 +198,3 @@ class MessageTemplateForm(forms.ModelForm):
         self.fields["body"].help_text = _(
             "Écrivez en mots simples. Repères remplacés à l'envoi : %(names)s."
         ) % {"names": names}
-
-
-def tomorrow() -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=1)
