@@ -9,10 +9,12 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # make bench creates this database, measures, and drops it. BENCH_ARGS="--cases 50000" for a quick run.
 BENCH_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench
 BENCH_ARGS ?=
+# make bench-queue: the queue page and claims at 10,000 then 1,000,000 cases (BENCH_ARGS="--volumes 10000" for a quick run).
+BENCH_QUEUE_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_queue
 export DJANGO_SETTINGS_MODULE ?= parcours.settings.dev
 
 .PHONY: help run install install-dev migrate demo demo-if-empty serve worker test test-pg test-sqlite \
-        quality fix postgres messages browser bench clean
+        quality fix postgres messages browser bench bench-queue clean
 
 help:
 	@echo "make run     install, migrate, load the demo once, serve on http://127.0.0.1:$(PORT)"
@@ -90,6 +92,9 @@ test-sqlite:
 
 bench: install-dev postgres
 	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/seed.py --replace $(BENCH_ARGS)
+
+bench-queue: install-dev postgres
+	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(BENCH_QUEUE_URL) $(BIN)/python bench/queue.py --replace $(BENCH_ARGS)
 
 quality: install-dev
 	$(BIN)/ruff check .
