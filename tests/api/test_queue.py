@@ -140,3 +140,18 @@ def test_claiming_with_an_unknown_field_is_a_422_naming_it(api, agent_1, three_c
 
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert only_error(response)["field"] == "vip"
+
+
+def test_the_queue_costs_the_same_queries_whatever_its_length(
+    api, agent_1, procedure, citizen_a, three_cases, django_assert_num_queries
+):
+    client = api(agent_1)
+    client.get("/queue")  # the token's first use is recorded once a minute
+    # token and agent, the agent's units, the count, the page
+    with django_assert_num_queries(4):
+        assert client.get("/queue").json()["count"] == 3
+    for days in range(5):
+        submit(procedure, citizen_a, on=timezone.localdate() - datetime.timedelta(days=days))
+
+    with django_assert_num_queries(4):
+        assert client.get("/queue").json()["count"] == 8
