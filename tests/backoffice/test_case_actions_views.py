@@ -446,3 +446,19 @@ def test_a_manager_does_not_open_another_administration_s_template(client, manag
     response = client.get(reverse("backoffice:message_template", args=[other.pk]))
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_an_organisation_administrator_hands_over_but_does_not_decide_outside_their_units(
+    client, held, org_admin, colleague
+):
+    verified(client, org_admin.user)
+
+    page = client.get(url("case", held)).text
+    response = client.post(url("case_hand_over", held), {"to": colleague.pk})
+
+    assert url("case_hand_over", held) in page
+    assert url("case_decide", held) not in page
+    assert url("case_close", held) not in page
+    assert response.status_code == HTTPStatus.FOUND
+    held.refresh_from_db()
+    assert held.referent == colleague

@@ -28,13 +28,17 @@ def case_actions(context, case):
     if must_take_first and not permissions.may_manage(agent, case.unit):
         may_act = False
     acts = case.is_open and may_act
+    # The life cycle's steps are for agents of the unit (an organisation administrator
+    # who works elsewhere may hand over or reroute, not review or decide).
+    reviews = acts and permissions.may_handle(agent, case.unit)
     return {
         "may_act": acts,
         "held_by_me": held_by_me,
         "takes_on_acting": acts and case.referent_id is None and is_next,
-        "may_start_review": acts and case.state == CaseState.SUBMITTED,
-        "may_request_information": acts and case.state in UNDER_REVIEW,
-        "may_decide": acts and case.state in UNDER_REVIEW,
+        "may_start_review": reviews and case.state == CaseState.SUBMITTED,
+        "may_request_information": reviews and case.state in UNDER_REVIEW,
+        "may_decide": reviews and case.state in UNDER_REVIEW,
+        "may_close": reviews,
         "may_message": may_act and case.state != CaseState.DRAFT,
         "may_note": permissions.may_handle(agent, case.unit)
         or permissions.may_manage(agent, case.unit),
