@@ -6,11 +6,12 @@ from http import HTTPStatus
 import pytest
 from django.utils import timezone
 
-from parcours.cases import services
+from parcours.cases import queue, services
 from parcours.cases.enums import CaseState
 from parcours.cases.models import Case
 from parcours.contacts.enums import MessageDirection
 from parcours.contacts.models import Message
+from tests.factories import AgentFactory
 
 from .conftest import only_error
 
@@ -226,3 +227,20 @@ def test_messages_are_in_french_by_default_and_in_english_on_request(api, agent_
 
     assert only_error(french)["message"] == "Un motif est obligatoire pour cette étape."
     assert only_error(english)["message"] == "A reason is required for this step."
+
+
+def test_an_agent_of_the_unit_cannot_act_on_a_case_a_colleague_holds(
+    api, agent_1, unit_1, submitted
+):
+    colleague = AgentFactory(unit=unit_1)
+    queue.case_claim_next(unit=unit_1, by=colleague.user)
+    client = api(agent_1)
+
+    decided = transition(client, submitted, transition="accept")
+    written = client.post(f"/cases/{submitted.reference}/messages", {"body": "Bonjour"})
+
+    assert decided.status_code == HTTPStatus.FORBIDDEN
+    assert only_error(decided)["code"] == "forbidden"
+    assert written.status_code == HTTPStatus.FORBIDDEN
+    assert Case.objects.get(pk=submitted.pk).state == CaseState.SUBMITTED
+    assert not Message.objects.exists()
