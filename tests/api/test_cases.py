@@ -13,7 +13,7 @@ from parcours.contacts.enums import MessageDirection
 from parcours.contacts.models import Message
 from tests.factories import AgentFactory
 
-from .conftest import only_error
+from .conftest import only_error, submit
 
 pytestmark = pytest.mark.sqlite
 
@@ -244,3 +244,15 @@ def test_an_agent_of_the_unit_cannot_act_on_a_case_a_colleague_holds(
     assert written.status_code == HTTPStatus.FORBIDDEN
     assert Case.objects.get(pk=submitted.pk).state == CaseState.SUBMITTED
     assert not Message.objects.exists()
+
+
+def test_acting_on_a_free_case_that_is_not_next_asks_to_take_it_first(
+    api, agent_1, procedure, citizen_b, submitted
+):
+    later = submit(procedure, citizen_b, on=timezone.localdate())
+
+    response = transition(api(agent_1), later, transition="start_review")
+
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert only_error(response)["field"] == "take"
+    assert Case.objects.get(pk=later.pk).referent is None
