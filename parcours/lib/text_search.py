@@ -2,7 +2,8 @@
 
 ``Folded(expression)`` is the text lower-cased without accents: ``UNACCENT(LOWER(…))``
 on PostgreSQL (the ``unaccent`` extension, created by a migration of
-``parcours.privacy``), and a Python function registered on each SQLite connection.
+``parcours.privacy``; only ``LOWER`` if it is missing), and a Python function
+registered on each SQLite connection.
 ``Digits(expression)`` keeps only the digits, so « 06 12.34 » finds « 0612 34 ».
 """
 
@@ -31,6 +32,21 @@ def digits(text) -> str:
     return "".join(c for c in str(text or "") if c.isdigit())
 
 
+# Whether each PostgreSQL database has the extension, asked once per process.
+_UNACCENT: dict[str, bool] = {}
+
+
+def has_unaccent(connection) -> bool:
+    """Is ``unaccent`` installed? Without it (a role that may not create extensions,
+    and nobody ran ``CREATE EXTENSION unaccent``), search still works, accent-sensitive."""
+    key = connection.settings_dict["NAME"]
+    if key not in _UNACCENT:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'unaccent'")
+            _UNACCENT[key] = cursor.fetchone() is not None
+    return _UNACCENT[key]
+
+
 class Folded(Func):
     output_field = TextField()
 
@@ -38,9 +54,12 @@ class Folded(Func):
         return super().as_sql(compiler, connection, function="PARCOURS_FOLD", **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
-        return super().as_sql(
-            compiler, connection, template="UNACCENT(LOWER((%(expressions)s)::text))", **extra
+        template = (
+            "UNACCENT(LOWER((%(expressions)s)::text))"
+            if has_unaccent(connection)
+            else "LOWER((%(expressions)s)::text)"
         )
+        return super().as_sql(compiler, connection, template=template, **extra)
 
 
 class Digits(Func):

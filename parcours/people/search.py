@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import Case, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Concat
 
-from parcours.lib.text_search import Digits, Folded, digits, fold
+from parcours.lib.text_search import Digits, Folded, digits, fold, has_unaccent
 
 RESULTS_MAX = 20
 PHONE_CHARACTERS = set("0123456789 .-+()/")
@@ -35,6 +35,8 @@ class Terms:
     @classmethod
     def parse(cls, query: str) -> "Terms":
         query = (query or "").strip()
+        # As ``Folded`` folds the columns: without ``unaccent``, accents stay.
+        folded = fold if accent_blind() else str.lower
         phone = ""
         if query and set(query) <= PHONE_CHARACTERS:
             phone = digits(query)
@@ -42,10 +44,14 @@ class Terms:
                 phone = "0" + phone[2:]
             if len(phone) < 4:
                 phone = ""
-        return cls(words=fold(query).split(), phone=phone, text=fold(query))
+        return cls(words=folded(query).split(), phone=phone, text=folded(query))
 
     def __bool__(self) -> bool:
         return bool(self.words or self.phone)
+
+
+def accent_blind() -> bool:
+    return connection.vendor != "postgresql" or has_unaccent(connection)
 
 
 def _all_words_in(field: str, words: list[str]) -> Q:

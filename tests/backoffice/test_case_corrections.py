@@ -42,4 +42,6 @@ def test_the_agent_reads_each_correction_in_the_case_history(as_agent, agent_1, 
 def test_an_agent_of_another_unit_does_not_see_the_correction(as_agent, agent_2, corrected):
     response = as_agent(agent_2).get(reverse("backoffice:case", args=[corrected.reference]))
 
-    assert response.status_code == HTTPStatus.NOT_FOUND
+    # Asked for a reason first (another unit's case), the correction unseen.
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("backoffice:case_access", args=[corrected.reference])

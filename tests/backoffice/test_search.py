@@ -178,3 +178,18 @@ def test_postgresql_matches_the_answers_by_french_full_text_search(as_agent, age
     response = search(as_agent(agent_1), "inscriptions écoles")
 
     assert school_case.reference in response.text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the unaccent extension")
+def test_without_unaccent_postgresql_still_finds_the_exact_spelling(
+    as_agent, agent_1, helene, monkeypatch
+):
+    from parcours.lib import text_search
+
+    monkeypatch.setitem(text_search._UNACCENT, connection.settings_dict["NAME"], False)
+    helene.email = "contact@example.org"
+    helene.save()
+    client = as_agent(agent_1)
+
+    assert reverse("backoffice:person", args=[helene.pk]) in search(client, "LEFÈVRE").text
+    assert reverse("backoffice:person", args=[helene.pk]) not in search(client, "lefevre").text

@@ -330,7 +330,7 @@ def test_the_documents_step_with_offers_keeps_its_query_count(
     client.force_login(citizen_a.user)
     pk = start(client, procedure)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(documents_url(pk))
 
     assert page(response).count('name="reuse"') == 2

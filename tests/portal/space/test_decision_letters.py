@@ -200,12 +200,10 @@ def test_once_stored_the_letter_is_listed_with_its_size(client, citizen_a, rejec
     assert f"Télécharger la décision du 12 mars 2026 (PDF, {size}," in page
 
 
-def test_an_agent_of_the_unit_sees_the_case_page_without_the_citizens_letter_links(
+def test_an_agent_of_the_unit_reads_the_case_in_the_back_office_not_in_the_portal(
     client, agent_1, rejected, decision
 ):
     client.force_login(agent_1.user)
 
-    response = client.get(reverse("portal:case", args=[rejected.reference]))
-
-    assert response.status_code == HTTPStatus.OK
-    assert pdf_url(decision) not in response.content.decode()
+    for url in (reverse("portal:case", args=[rejected.reference]), pdf_url(decision)):
+        assert client.get(url).status_code == HTTPStatus.NOT_FOUND
