@@ -143,8 +143,9 @@ def test_an_agent_signs_in_with_a_code_and_takes_the_next_case_wcag_aa(
     expect(page.get_by_text(f"Vous suivez désormais le dossier {first.reference}")).to_be_visible()
     expect(page.get_by_text("Vous suivez ce dossier.")).to_be_visible()
     expect(page.get_by_text("Je déménage le mois prochain.")).to_be_visible()
+    expect(page.get_by_role("link", name="bail.pdf (aperçu)")).to_be_visible()
     with page.expect_download() as download:
-        page.get_by_role("link", name="bail.pdf").click()
+        page.get_by_role("link", name="télécharger bail.pdf").click()
     assert download.value.suggested_filename == "bail.pdf"
     check(page, found, "case", theme)
 
