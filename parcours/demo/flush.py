@@ -37,6 +37,9 @@ def flush_domain() -> None:
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                # Rows written earlier in this transaction leave deferred foreign-key
+                # checks pending, and PostgreSQL refuses to truncate under them: run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in tables)} CASCADE")
             else:
                 # Foreign keys are checked at commit (deferred), so the order does not matter.
