@@ -27,6 +27,7 @@ from .booking import (
     appointment_book,
     appointment_cancel,
     appointment_move,
+    person_find_or_record,
     person_for_booking,
     person_record_create,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "may_manage_unit",
     "offer_accept",
     "offer_decline",
+    "person_find_or_record",
     "person_for_booking",
     "person_record_create",
     "send_due_reminders",

@@ -369,3 +369,42 @@ def person_record_create(
             phone=details["phone"],
             preferred_channel=Channel.PHONE if details["phone"] else Channel.EMAIL,
         )
+
+
+def person_find_or_record(
+    *,
+    organisation: Organisation,
+    by,
+    given_name: str,
+    family_name: str,
+    phone: str = "",
+    email: str = "",
+) -> tuple[Person, bool]:
+    """The person an agent books for on the phone or at the counter, from what they
+    say: the record of this administration with the same name and the same address or
+    phone number (the oldest, if several), or a new one (``person_record_create``).
+    Returns the person and whether the record is new."""
+    agent = agent_for(by)
+    if not permissions.uses_backoffice(agent) or agent.organisation_id != organisation.pk:
+        raise NotAllowed(_("Seuls les agents de cette administration peuvent faire cela."))
+    email = (email or "").strip().lower()
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    candidates = Person.objects.filter(
+        organisation=organisation,
+        given_name__iexact=(given_name or "").strip(),
+        family_name__iexact=(family_name or "").strip(),
+    ).order_by("pk")
+    for candidate in candidates:
+        if (email and candidate.email.lower() == email) or (
+            digits and "".join(c for c in candidate.phone if c.isdigit()) == digits
+        ):
+            return candidate, False
+    person = person_record_create(
+        organisation=organisation,
+        by=by,
+        given_name=given_name,
+        family_name=family_name,
+        phone=phone,
+        email=email,
+    )
+    return person, True
