@@ -31,6 +31,7 @@ from parcours.organisations import permissions
 from parcours.organisations.models import Unit
 from parcours.portal.apply.forms import answer_display
 
+from . import appointments
 from . import errors as api_errors
 from .auth import TokenAuth, unauthorised
 from .errors import ApiError, ErrorOut, not_found
@@ -61,6 +62,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api-v1",
 )
+api.add_router("/appointments", appointments.router)
 
 # Every documented failure answers the same shape.
 FAILURES = {

@@ -7,6 +7,9 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from parcours.appointments.enums import AppointmentNeed, BookingChannel
+from parcours.appointments.services import LANGUAGE_MAX_LENGTH
+from parcours.appointments.services import REASON_MAX_LENGTH as APPOINTMENT_REASON_MAX_LENGTH
 from parcours.cases.enums import OPEN_STATES, CaseChannel, Transition
 from parcours.cases.services import REASON_MAX_LENGTH
 from parcours.contacts.services import BODY_MAX_LENGTH
@@ -145,3 +148,119 @@ class MessageOut(Schema):
     body: str
     author: str
     created_at: datetime.datetime
+
+
+# ---------------------------------------------------------------------------
+# Appointments
+
+AppointmentNeedName = Literal[tuple(AppointmentNeed.values)]  # type: ignore[valid-type]
+AgentBookingChannel = Literal[  # type: ignore[valid-type]
+    BookingChannel.PHONE.value, BookingChannel.COUNTER.value
+]
+
+
+class AvailabilityFilters(StrictIn):
+    unit: str = Field(max_length=100, description="slug of the unit")
+    type: int = Field(ge=1, description="id of an appointment type of the unit")
+    from_: datetime.date = Field(alias="from", description="first day, on the unit's clocks")
+    to: datetime.date = Field(description="last day, included")
+
+
+class AppointmentIn(StrictIn):
+    type: int = Field(ge=1, description="id of the appointment type")
+    starts_at: datetime.datetime = Field(
+        description="a free slot's start, as availability gives it (without an offset: "
+        "on the unit's clocks)"
+    )
+    person: int | None = Field(None, ge=1, description="id of a person of the organisation")
+    given_name: str = Field("", max_length=150, description="without person: to find or record")
+    family_name: str = Field("", max_length=150, description="without person: to find or record")
+    email: str = Field(
+        "", max_length=254, description="for the confirmation; the person's by default"
+    )
+    phone: str = Field("", max_length=32, description="the person's by default")
+    channel: AgentBookingChannel = BookingChannel.PHONE.value
+    reason: str = Field(max_length=APPOINTMENT_REASON_MAX_LENGTH)
+    needs: list[AppointmentNeedName] = Field(default_factory=list, max_length=3)
+    interpreter_language: str = Field("", max_length=LANGUAGE_MAX_LENGTH)
+    accessibility_note: str = Field("", max_length=APPOINTMENT_REASON_MAX_LENGTH)
+    documents: list[str] = Field(default_factory=list, max_length=20)
+    documents_note: str = Field("", max_length=APPOINTMENT_REASON_MAX_LENGTH)
+    remind_by_email: bool = True
+    remind_by_sms: bool = False
+    case: str | None = Field(None, max_length=50, description="reference of the person's case")
+
+
+class AppointmentCancelIn(StrictIn):
+    reason: str = Field(max_length=APPOINTMENT_REASON_MAX_LENGTH)
+
+
+class SlotOut(Schema):
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    free: int
+
+
+class DayOut(Schema):
+    date: datetime.date
+    slots: list[SlotOut]
+
+
+class AppointmentTypeOut(Schema):
+    id: int
+    name: str
+    mode: str
+    duration_minutes: int
+    capacity: int
+    procedure: ProcedureOut | None
+
+
+class AvailabilityOut(Schema):
+    unit: UnitOut
+    type: AppointmentTypeOut
+    timezone: str
+    days: list[DayOut]
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email: str
+    phone: str
+
+
+class AppointmentEventOut(Schema):
+    kind: str
+    actor: str
+    note: str
+    data: dict
+    created_at: datetime.datetime
+
+
+class AppointmentOut(Schema):
+    id: int
+    type: AppointmentTypeOut
+    unit: UnitOut
+    person: PersonOut
+    person_recorded: bool = Field(description="true when this booking recorded the person")
+    case: str | None
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    status: str
+    status_label: str
+    channel: str
+    reason: str
+    needs: list[str]
+    interpreter_language: str
+    accessibility_note: str
+    documents: list[str]
+    documents_note: str
+    email: str
+    phone: str
+    remind_by_email: bool
+    remind_by_sms: bool
+    agent: AgentOut | None
+    cancelled_at: datetime.datetime | None
+    cancelled_by: str
+    cancel_reason: str
+    events: list[AppointmentEventOut]

@@ -18,6 +18,10 @@ def test_the_openapi_schema_lists_every_operation_with_the_error_shape(client, d
         "/api/v1/cases/{reference}",
         "/api/v1/cases/{reference}/messages",
         "/api/v1/cases/{reference}/transitions",
+        "/api/v1/appointments/availability",
+        "/api/v1/appointments",
+        "/api/v1/appointments/{appointment_id}",
+        "/api/v1/appointments/{appointment_id}/cancel",
     }
     claim = schema["paths"]["/api/v1/queue/claim"]["post"]
     assert {"200", "204", "401", "403", "404", "422", "429"} <= set(claim["responses"])
