@@ -59,6 +59,13 @@ def case_ask_for_information(
     unknown = [code for code in document_codes if code not in known]
     if unknown:
         raise CaseError(_("Choisissez des pièces de la liste."), field="documents")
+    from .margins import waived_codes
+
+    if waived := [known[code] for code in document_codes if code in waived_codes(case)]:
+        raise CaseError(
+            _("L'usager est dispensé de cette pièce : %(labels)s.") % {"labels": ", ".join(waived)},
+            field="documents",
+        )
     reason = information_request_text(
         missing=missing, documents=[known[code] for code in document_codes]
     )

@@ -106,6 +106,7 @@ class EventKind(models.TextChoices):
     OPINION_REQUESTED = "opinion_requested", _("Avis demandé à un autre service")
     OPINION_READ = "opinion_read", _("Consulté pour avis par un autre service")
     OPINION_ANSWERED = "opinion_answered", _("Avis rendu par un autre service")
+    MARGIN_USED = "margin_used", _("Marge de manœuvre utilisée")
 
 
 class DecisionOutcome(models.TextChoices):
@@ -150,3 +151,14 @@ class OpinionStatus(models.TextChoices):
 
     PENDING = "pending", _("En attente de l'avis")
     ANSWERED = "answered", _("Avis rendu")
+
+
+class MarginKind(models.TextChoices):
+    """The margins of manoeuvre an agent may use on a case, each with a recorded reason
+    (``MarginUse``, ``margins.py``), read by the unit's managers."""
+
+    EXTEND_DEADLINE = "extend_deadline", _("Délai de réponse de l'usager prolongé")
+    WAIVE_DOCUMENT = "waive_document", _("Pièce dispensée")
+    FAST_TRACK = "fast_track", _("Dossier traité en priorité")
+    FAST_TRACK_REMOVED = "fast_track_removed", _("Priorité retirée")
+    OVERRIDE_TEMPLATE = "override_template", _("Modèle de message modifié")

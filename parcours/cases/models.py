@@ -20,6 +20,7 @@ from .enums import (
     CaseState,
     DecisionOutcome,
     EventKind,
+    MarginKind,
     OpinionStatus,
     Transition,
 )
@@ -115,6 +116,11 @@ class Case(models.Model):
     clock_suspended_on = models.DateField(_("délai suspendu depuis le"), null=True, blank=True)
     suspended_days = models.PositiveIntegerField(_("jours de suspension"), default=0)
     citizen_due_on = models.DateField(_("réponse de l'usager attendue le"), null=True, blank=True)
+    # A case in distress put first in its unit's queue, with a recorded reason
+    # (``margins.case_fast_track``). The database default lets bulk loaders leave it out.
+    fast_tracked = models.BooleanField(
+        _("traité en priorité"), default=False, db_default=models.Value(False)
+    )
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
     is_appeal = models.BooleanField(_("en recours"), default=False)
     created_by = models.ForeignKey(
@@ -152,13 +158,29 @@ class Case(models.Model):
             # The fair queue of a unit (``queue.py``), in its order: its open cases, and
             # the first one nobody holds for "take the next case". PostgreSQL sorts
             # ascending with NULLs last, as the queue does: no sort at any volume.
+            # Cases in distress (``fast_tracked``) come first: the flag leads the index,
+            # descending as the queue reads it.
             models.Index(
-                fields=["organisation", "unit", "decision_due_on", "submitted_at", "id"],
+                fields=[
+                    "organisation",
+                    "unit",
+                    "-fast_tracked",
+                    "decision_due_on",
+                    "submitted_at",
+                    "id",
+                ],
                 condition=models.Q(state__in=["submitted", "in_review", "awaiting_citizen"]),
                 name="case_queue",
             ),
             models.Index(
-                fields=["organisation", "unit", "decision_due_on", "submitted_at", "id"],
+                fields=[
+                    "organisation",
+                    "unit",
+                    "-fast_tracked",
+                    "decision_due_on",
+                    "submitted_at",
+                    "id",
+                ],
                 condition=models.Q(state__in=["submitted", "in_review", "awaiting_citizen"])
                 & models.Q(referent__isnull=True),
                 name="case_queue_unheld",
@@ -494,3 +516,38 @@ class OpinionRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == OpinionStatus.PENDING
+
+
+class MarginUse(models.Model):
+    """One use of a margin of manoeuvre on a case (extend the citizen's deadline, waive
+    a document, fast-track, change a template's text), with the agent's reason: what
+    the unit's managers read for support and consistency (``margins.py``).
+    Append-only, like the case's history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="margin_uses")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="margin_uses")
+    kind = models.CharField(_("marge"), max_length=32, choices=MarginKind.choices)
+    agent = models.ForeignKey(
+        Agent, on_delete=models.SET_NULL, null=True, blank=True, related_name="margin_uses"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("motif"))
+    details = models.JSONField(_("détails"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("marge de manœuvre utilisée")
+        verbose_name_plural = _("marges de manœuvre utilisées")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "unit", "created_at"])]
+
+    def __str__(self):
+        return f"{self.case} — {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Margin uses are append-only.")
+        super().save(*args, **kwargs)

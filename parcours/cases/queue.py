@@ -1,7 +1,8 @@
 """The fair work queue of a unit: who holds which open case, and who takes the next one.
 
-The queue of a unit is its open cases in one order, the same for everyone: the nearest
-legal deadline first (the date silence becomes a decision, CRPA L231-1), cases without
+The queue of a unit is its open cases in one order, the same for everyone: the cases in
+distress fast-tracked with a recorded reason first (``margins``), then the nearest
+legal deadline (the date silence becomes a decision, CRPA L231-1), cases without
 one last, then the oldest request. Nobody chooses their cases by their look: "take the
 next case" gives the first one nobody holds, and taking any other one needs a reason,
 which is recorded and shown to the unit's managers.
@@ -35,9 +36,11 @@ from .enums import OPEN_STATES, CaseState, EventKind, HoldingChange
 from .errors import CaseError, NotAllowed
 from .models import Case, CaseEvent
 
-# Nearest legal deadline first (none: last), then the oldest request; the primary key
-# makes the order total, so two agents never see two different "next" cases.
+# Cases in distress a colleague fast-tracked with a reason first (``margins``), then the
+# nearest legal deadline (none: last), then the oldest request; the primary key makes
+# the order total, so two agents never see two different "next" cases.
 QUEUE_ORDER = (
+    F("fast_tracked").desc(),
     F("decision_due_on").asc(nulls_last=True),
     F("submitted_at").asc(nulls_last=True),
     "pk",

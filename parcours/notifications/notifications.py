@@ -184,7 +184,7 @@ class CaseCorrectedUnitNotification(EmailNotification):
 
 class CaseUpdateNotification(EmailNotification):
     """The person's case changed hands: a new referent (handover), or another unit
-    (rerouting, CRPA L114-2). A handover honours the person's preferences; a rerouting
+    (rerouting, CRPA L114-2); or the person has more time to answer (deadline_extended). A handover honours the person's preferences; a rerouting
     is always told, since it changes who answers them."""
 
     template_name = "case_update"
@@ -202,7 +202,9 @@ class CaseUpdateNotification(EmailNotification):
         return self.person.preferred_language or settings.LANGUAGE_CODE
 
     def should_send(self) -> bool:
-        if self.kind != "rerouted" and not self.person.notify_by_email:
+        # A rerouting or a new answer date is always told: it changes what the person
+        # must do, and by when.
+        if self.kind == "handover" and not self.person.notify_by_email:
             return False
         return super().should_send()
 

@@ -46,3 +46,12 @@ def notify_rerouted(event: CaseEvent) -> None:
     from .tasks import send_case_update
 
     transaction.on_commit(lambda: send_case_update.enqueue(event_id=event.pk, kind="rerouted"))
+
+
+def notify_citizen_deadline_extended(event: CaseEvent) -> None:
+    """The person has more time to answer a request: tell them the new date."""
+    from .tasks import send_case_update
+
+    transaction.on_commit(
+        lambda: send_case_update.enqueue(event_id=event.pk, kind="deadline_extended")
+    )

@@ -188,7 +188,12 @@ def test_a_template_prefills_the_message_and_the_agent_edits_it_before_sending(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url("case_message", held),
-            {"body": "Bonjour Alice, tout est en ordre.", "template": template.pk},
+            {
+                "body": "Bonjour Alice, tout est en ordre.",
+                "template": template.pk,
+                # The text departs from the template: a margin, with its reason.
+                "reason": "Le dossier est complet, le modèle ne le dit pas.",
+            },
         )
 
     assert f"Bonjour Alice, dossier {held.reference}." in page

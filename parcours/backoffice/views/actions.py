@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parcours.cases import casework, clock, holding, queue, services
+from parcours.cases import casework, clock, holding, margins, queue, services
 from parcours.cases.decision_letters import decision_letter_context
 from parcours.cases.enums import DecisionOutcome
 from parcours.cases.errors import CaseError
@@ -23,7 +23,6 @@ from parcours.organisations import permissions
 from parcours.organisations.models import Unit
 
 from ..case_forms import (
-    CaseMessageForm,
     DecisionForm,
     HandOverForm,
     InformationRequestForm,
@@ -32,6 +31,7 @@ from ..case_forms import (
     UnitChoiceForm,
 )
 from ..decorators import agent_required
+from ..margin_forms import MessageWithReasonForm
 from .cases import case_of
 
 
@@ -101,12 +101,17 @@ def message(request, reference):
             "body": contacts.template_fill(chosen, case=case, agent=request.agent),
             "template": chosen.pk,
         }
-    form = CaseMessageForm(data=request.POST or None, initial=initial)
+    form = MessageWithReasonForm(data=request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         template = next((t for t in templates if t.pk == form.cleaned_data["template"]), None)
         try:
-            contacts.message_send_to_citizen(
-                case=case, by=request.user, body=form.cleaned_data["body"], template=template
+            # A text that departs from its template needs a reason (``margins``).
+            margins.message_send_from_template(
+                case=case,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                template=template,
+                reason=form.cleaned_data["reason"],
             )
         except (CaseError, ContactError) as error:
             _carry(form, error)
@@ -130,7 +135,8 @@ def request_information(request, reference):
     case = case_of(request.agent, reference)
     if refused := _guard(request, case):
         return refused
-    documents = case.procedure_version.required_documents or []
+    # A document an agent waived is not asked for again.
+    documents = margins.waivable_documents(case)
     form = InformationRequestForm(
         data=request.POST or None,
         documents=documents,

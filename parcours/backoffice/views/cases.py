@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from parcours.cases import prefill, queue
+from parcours.cases import margins, prefill, queue
 from parcours.cases import selectors as case_selectors
-from parcours.cases.enums import CaseState, EventKind, HoldingChange
+from parcours.cases.enums import CaseState, EventKind, HoldingChange, MarginKind
 from parcours.cases.errors import CaseError
 from parcours.cases.models import CaseEvent, Document
 from parcours.catalog.form_definition import visible_fields
@@ -69,6 +69,8 @@ def case_detail(request, reference):
     for event in case.history:
         via = event.data.get("via") if event.kind == EventKind.REFERENT_CHANGED else None
         event.holding_label = HoldingChange(via).label if via in HoldingChange.values else ""
+        margin = event.data.get("margin") if event.kind == EventKind.MARGIN_USED else None
+        event.margin_label = MarginKind(margin).label if margin in MarginKind.values else ""
     today = timezone.localdate()
     unit_ids = {
         "handled": set(permissions.handled_units(agent).values_list("pk", flat=True)),
@@ -81,6 +83,7 @@ def case_detail(request, reference):
             "case": case,
             "answers": answers,
             "documents": case_selectors.documents_of_case(case),
+            "waived_documents": margins.waived_documents(case),
             "history": case.history,
             "decisions": list(case.decisions.all()),
             "overdue": bool(
