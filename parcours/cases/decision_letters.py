@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .enums import DecisionOutcome
+from .margins import waived_documents
 from .models import Decision
 
 # What a letter needs, for one query: select_related(*LETTER_RELATED).
@@ -81,6 +82,8 @@ def decision_letter_context(decision: Decision, *, today: datetime.date | None =
         "shows_appeal_routes": decision.appeal_deadline is not None
         and not (decision.is_implicit and decision.outcome == DecisionOutcome.ACCEPTED),
         "issued_on": today or timezone.localdate(),
+        # Documents of the procedure the service waived for this case (``margins``).
+        "waived_documents": waived_documents(case) if case.pk else [],
         "site_name": settings.PARCOURS_SITE_NAME,
     }
 

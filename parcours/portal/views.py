@@ -5,6 +5,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from parcours.cases import margins
 from parcours.cases import selectors as case_selectors
 from parcours.cases.decision_letters import (
     decision_letter_context,
@@ -89,6 +90,9 @@ def case_detail(request, reference):
             if case.person.user_id == request.user.pk
             else [],
             "documents": case_selectors.documents_of_case(case),
+            # The procedure's documents still expected, less those the service waived.
+            "missing_documents": margins.missing_documents(case) if case.is_open else [],
+            "waived_documents": margins.waived_documents(case),
             # What the agent asked for, shown with the next step while it is awaited.
             "information_request": case_selectors.last_information_request(case)
             if case.state == CaseState.AWAITING_CITIZEN

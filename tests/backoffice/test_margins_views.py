@@ -357,3 +357,54 @@ def test_the_report_shows_only_its_units_uses(client, used, manager, manager_2, 
     assert "Dans l&#x27;autre service." not in page
     assert elsewhere.reference not in page
     assert "2 marges utilisées" in page
+
+
+# ---------------------------------------------------------------------------
+# What the citizen sees of a waived document
+
+
+def test_the_citizen_no_longer_sees_a_waived_document_as_missing(client, awaiting, agent_1):
+    client.force_login(awaiting.person.user)
+    case_url = reverse("portal:case", args=[awaiting.reference])
+    before = client.get(case_url).text
+
+    margins.case_waive_document(
+        case=awaiting, by=agent_1.user, code="identite", reason="Vérifiée au guichet."
+    )
+    after = client.get(case_url).text
+
+    missing_title = "Pièces demandées que nous n'avons pas encore"
+    waived_title = "Pièces dont vous êtes dispensé"
+    assert missing_title in before
+    assert waived_title not in before
+    missing_before = before.split(missing_title)[1].split("</ul>")[0]
+    assert "Justificatif de domicile" in missing_before
+    assert "Pièce d&#x27;identité" in missing_before
+    missing_after = after.split(missing_title)[1].split("</ul>")[0]
+    assert "Justificatif de domicile" in missing_after
+    assert "Pièce d&#x27;identité" not in missing_after
+    assert "Pièce d&#x27;identité : vous n'avez pas à la fournir." in after
+    assert "Vérifiée au guichet." not in after
+
+
+def test_the_decision_letter_says_which_documents_were_waived(submitted, agent_1):
+    from django.template.loader import render_to_string
+
+    from parcours.cases import services
+    from parcours.cases.decision_letters import decision_letter_context
+
+    submitted.procedure_version.required_documents = DOCUMENTS
+    submitted.procedure_version.save()
+    services.case_start_review(case=submitted, by=agent_1.user)
+    margins.case_waive_document(
+        case=submitted, by=agent_1.user, code="identite", reason="Vérifiée au guichet."
+    )
+    case = services.case_accept(case=submitted, by=agent_1.user, reasons="Conditions remplies.")
+
+    letter = render_to_string(
+        "cases/_decision_letter_body.html", decision_letter_context(case.decisions.get())
+    )
+
+    assert "Le service vous a dispensé des pièces suivantes" in letter
+    assert "Pièce d&#x27;identité" in letter
+    assert "Vérifiée au guichet." not in letter
