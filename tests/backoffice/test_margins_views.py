@@ -408,3 +408,15 @@ def test_the_decision_letter_says_which_documents_were_waived(submitted, agent_1
     assert "Le service vous a dispensé des pièces suivantes" in letter
     assert "Pièce d&#x27;identité" in letter
     assert "Vérifiée au guichet." not in letter
+
+
+def test_the_report_gives_an_extensions_dates(client, awaiting, agent_1, manager):
+    margins.case_extend_citizen_deadline(
+        case=awaiting, by=agent_1.user, due_on=in_days(40), reason="Hospitalisée."
+    )
+    case = Case.objects.get(pk=awaiting.pk)
+    verified(client, manager.user)
+
+    page = client.get(report_url(awaiting.unit)).text
+
+    assert f"au {case.citizen_due_on.strftime('%d/%m/%Y')}" in page

@@ -2,6 +2,7 @@
 report of their use in a unit, with a CSV download."""
 
 import csv
+import datetime
 
 from django.contrib import messages
 from django.db.models import Q
@@ -204,9 +205,19 @@ def _cell(text: str) -> str:
 def details_text(use) -> str:
     details = use.details or {}
     if "to" in details:
-        return _("du %(from)s au %(to)s") % {"from": details.get("from"), "to": details["to"]}
+        return _("du %(from)s au %(to)s") % {
+            "from": _french_date(details.get("from", "")),
+            "to": _french_date(details["to"]),
+        }
     if "label" in details:
         return details["label"]
     if "template" in details:
         return details["template"]
     return ""
+
+
+def _french_date(iso: str) -> str:
+    try:
+        return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return iso
