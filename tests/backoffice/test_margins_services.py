@@ -397,3 +397,15 @@ def test_small_edits_of_a_template_are_no_margin(body, departs):
     assert (
         margins.departs_from_template(body, "Bonjour Alice, votre dossier est complet.") is departs
     )
+
+
+def test_taking_the_next_case_gives_the_fast_tracked_one(procedure, citizen_a, agent_1, org_admin):
+    today = timezone.localdate()
+    submit(procedure, citizen_a, on=today - datetime.timedelta(days=20))
+    newest = submit(procedure, citizen_a, on=today - datetime.timedelta(days=1))
+    margins.case_fast_track(case=newest, by=org_admin.user, reason="Usager sans ressources.")
+
+    taken = queue.case_claim_next(unit=procedure.handling_unit, by=agent_1.user)
+
+    assert taken == newest
+    assert taken.referent == agent_1

@@ -34,3 +34,17 @@ def test_the_queue_page_reads_the_queue_index_without_sorting(unit_1, submitted)
 
     assert "case_queue" in plan
     assert "Sort" not in plan
+
+
+def test_a_fast_tracked_case_leads_the_index_and_the_queue_is_still_not_sorted(
+    unit_1, submitted, org_admin
+):
+    from parcours.cases import margins
+
+    margins.case_fast_track(case=submitted, by=org_admin.user, reason="Usager en détresse.")
+
+    plan = plan_of(queue.queue_of(unit_1).filter(referent__isnull=True)[:1])
+
+    assert "case_queue_unheld" in plan
+    assert "Sort" not in plan
+    assert queue.next_in_queue(unit_1) == submitted
