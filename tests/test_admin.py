@@ -35,7 +35,7 @@ def test_every_reference_data_list_opens_for_an_administrator(
     assert response.status_code == HTTPStatus.OK
 
 
-@pytest.mark.parametrize("model_name", ["case", "decision", "receipt"])
+@pytest.mark.parametrize("model_name", ["case", "decision", "receipt", "marginuse"])
 def test_cases_cannot_be_added_or_changed_in_the_admin(client, superuser, model_name):
     client.force_login(superuser)
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, CaseCorrection, CaseEvent, Decision, Receipt
+from .models import Case, CaseCorrection, CaseEvent, Decision, MarginUse, Receipt
 from .prefill import origins
 
 
@@ -88,4 +88,17 @@ class CaseCorrectionAdmin(ReadOnlyAdmin):
     list_select_related = ["case", "by"]
     date_hierarchy = "created_at"
     fields = ["case", "organisation", "by", "created_at", "explanation", "changes"]
+    readonly_fields = fields
+
+
+@admin.register(MarginUse)
+class MarginUseAdmin(ReadOnlyAdmin):
+    """The margins of manoeuvre agents used, with their reasons (``margins.py``)."""
+
+    list_display = ["case", "kind", "agent", "unit", "created_at"]
+    list_filter = ["organisation", "kind", "unit"]
+    search_fields = ["case__reference", "reason"]
+    list_select_related = ["case", "agent__user", "unit"]
+    date_hierarchy = "created_at"
+    fields = ["case", "organisation", "unit", "kind", "agent", "by", "reason", "details"]
     readonly_fields = fields
