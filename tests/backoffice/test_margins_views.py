@@ -420,3 +420,25 @@ def test_the_report_gives_an_extensions_dates(client, awaiting, agent_1, manager
     page = client.get(report_url(awaiting.unit)).text
 
     assert f"au {case.citizen_due_on.strftime('%d/%m/%Y')}" in page
+
+
+def test_the_reports_query_count_does_not_grow_with_its_uses(
+    client, awaiting, agent_1, manager, procedure, citizen_b
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    margins.case_waive_document(case=awaiting, by=agent_1.user, code="identite", reason="A.")
+    verified(client, manager.user)
+    with CaptureQueriesContext(connection) as few:
+        client.get(report_url(awaiting.unit))
+    for days in (1, 2, 3):
+        other = submit(procedure, citizen_b, on=timezone.localdate() - datetime.timedelta(days))
+        margins.case_fast_track(case=other, by=manager.user, reason="B.")
+    margins.case_fast_track(case=awaiting, by=agent_1.user, reason="C.")
+
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(report_url(awaiting.unit)).text
+
+    assert "5 marges utilisées" in page
+    assert len(many.captured_queries) == len(few.captured_queries)
