@@ -1,6 +1,26 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from .enums import LifeSituation
 from .models import Commitment, Procedure, ProcedureVersion
+
+
+class ProcedureForm(forms.ModelForm):
+    """Life situations ticked from the list rather than typed as JSON."""
+
+    life_situations = forms.MultipleChoiceField(
+        label=_("situations de vie"),
+        choices=LifeSituation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Les situations dans lesquelles on cherche cette démarche (catalogue)."),
+    )
+
+    class Meta:
+        model = Procedure
+        # The admin lays out every field itself; the form only changes this one.
+        fields = ["life_situations"]
 
 
 class ProcedureVersionInline(admin.StackedInline):
@@ -28,6 +48,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_filter = ["organisation", "theme", "implicit_decision", "is_published"]
     search_fields = ["title", "code", "summary"]
     prepopulated_fields = {"slug": ["title"]}
+    form = ProcedureForm
     inlines = [ProcedureVersionInline, CommitmentInline]
 
     def save_formset(self, request, form, formset, change):

@@ -26,6 +26,22 @@ class Theme(models.TextChoices):
     RELATION = "relation", _("Relation avec l'administration")
 
 
+class LifeSituation(models.TextChoices):
+    """What is happening in the person's life: a second way into the catalogue, in their
+    words rather than the administration's (as service-public.fr does)."""
+
+    MOVING = "moving", _("Je déménage")
+    SCHOOL = "school", _("Mon enfant va à l'école")
+    HOUSING = "housing", _("Je cherche un logement")
+    INCOME = "income", _("Mes revenus baissent")
+    AGEING = "ageing", _("Un proche âgé perd son autonomie")
+    VOTING = "voting", _("Je veux voter")
+    HOSTING = "hosting", _("J'accueille un proche venu de l'étranger")
+    NEIGHBOURHOOD = "neighbourhood", _("Un problème dans ma rue")
+    DIGITAL_HELP = "digital_help", _("J'ai besoin d'aide pour une démarche en ligne")
+    DISSATISFIED = "dissatisfied", _("Je ne suis pas satisfait du service")
+
+
 class FieldType(models.TextChoices):
     TEXT = "text", _("Texte court")
     TEXTAREA = "textarea", _("Texte long")

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from parcours.organisations.models import Organisation, Unit
 
 from . import form_definition
-from .enums import CommitmentKind, DelayUnit, ImplicitDecision, Theme
+from .enums import CommitmentKind, DelayUnit, ImplicitDecision, LifeSituation, Theme
 
 # A document already given stays reusable for a year, unless the procedure says otherwise.
 DOCUMENT_VALID_DAYS = 365
@@ -53,6 +53,12 @@ class Procedure(models.Model):
     who_can_apply = models.TextField(_("qui peut la faire"))
     what_happens_next = models.TextField(_("ce qui se passe ensuite"), blank=True)
     theme = models.CharField(_("thème"), max_length=32, choices=Theme.choices)
+    life_situations = models.JSONField(
+        _("situations de vie"),
+        default=list,
+        blank=True,
+        help_text=_("Les situations dans lesquelles on cherche cette démarche (catalogue)."),
+    )
     handling_unit = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
@@ -99,6 +105,11 @@ class Procedure(models.Model):
         return self.title
 
     def clean(self):
+        situations = self.life_situations
+        if not isinstance(situations, list) or set(situations) - set(LifeSituation.values):
+            raise ValidationError(
+                {"life_situations": _("Choisissez les situations de vie dans la liste proposée.")}
+            )
         if (
             self.handling_unit_id
             and self.organisation_id
@@ -118,6 +129,10 @@ class Procedure(models.Model):
 
     def get_delay_display(self) -> str:
         return delay_display(self.decision_delay, self.decision_delay_unit)
+
+    def get_life_situations_display(self) -> list[str]:
+        labels = dict(LifeSituation.choices)
+        return [labels[code] for code in self.life_situations or [] if code in labels]
 
 
 class ProcedureVersion(models.Model):

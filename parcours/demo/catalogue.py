@@ -7,7 +7,14 @@ Each form definition is valid per ``parcours.catalog.form_definition.validate_de
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from parcours.catalog.enums import CommitmentKind, DelayUnit, FieldType, ImplicitDecision, Theme
+from parcours.catalog.enums import (
+    CommitmentKind,
+    DelayUnit,
+    FieldType,
+    ImplicitDecision,
+    LifeSituation,
+    Theme,
+)
 
 from .story import CAISSE, DEPARTEMENT, VILLE, OrganisationSpec
 
@@ -122,6 +129,8 @@ class ProcedureSpec:
     usual_days: int = 20
     # The story procedure this one copies (extra communes); its code otherwise.
     model_code: str = ""
+    # Where the catalogue also lists it (LifeSituation values).
+    life_situations: tuple[str, ...] = ()
 
     @property
     def form_key(self) -> str:
@@ -206,6 +215,7 @@ PROCEDURES = (
         "répondons pas dans ce délai, l'inscription est acceptée : vous pouvez nous demander une "
         "attestation.",
         theme=Theme.FAMILY,
+        life_situations=(LifeSituation.SCHOOL, LifeSituation.MOVING),
         organisation=VILLE.slug,
         unit="education",
         legal_basis="Code de l'éducation, articles L131-1, L131-5 et L131-6 (inscription sur la "
@@ -320,6 +330,7 @@ PROCEDURES = (
         what_happens_next="Nous vérifions que la carte grise et le justificatif de domicile sont à "
         "la même adresse. Vous recevez la carte par courrier, ou vous la retirez au guichet.",
         theme=Theme.MOBILITY,
+        life_situations=(LifeSituation.MOVING,),
         organisation=VILLE.slug,
         unit="stationnement",
         legal_basis="Code général des collectivités territoriales, articles L2213-2 et L2213-6 ; "
@@ -411,6 +422,7 @@ PROCEDURES = (
         "dans les deux mois, la demande est considérée comme refusée, mais vous pouvez toujours "
         "nous appeler.",
         theme=Theme.HOUSING,
+        life_situations=(LifeSituation.HOUSING, LifeSituation.MOVING, LifeSituation.INCOME),
         organisation=CAISSE.slug,
         unit="aides-logement",
         legal_basis="Code de la construction et de l'habitation, articles L821-1 à L823-9 ; code "
@@ -508,6 +520,7 @@ PROCEDURES = (
         what_happens_next="Le service Voirie examine le signalement et planifie l'intervention. Un "
         "danger immédiat est sécurisé dans les deux jours ouvrés.",
         theme=Theme.PUBLIC_SPACE,
+        life_situations=(LifeSituation.NEIGHBOURHOOD,),
         organisation=VILLE.slug,
         unit="cadre-de-vie",
         legal_basis="Code général des collectivités territoriales, article L2212-2 (pouvoirs de "
@@ -590,6 +603,7 @@ PROCEDURES = (
         "envoyez ensuite l'attestation signée à votre proche. Sans réponse dans le mois, la "
         "demande est refusée : appelez-nous avant la fin de ce délai si vous êtes inquiet.",
         theme=Theme.CITIZENSHIP,
+        life_situations=(LifeSituation.HOSTING,),
         organisation=VILLE.slug,
         unit="citoyennete",
         legal_basis="Code de l'entrée et du séjour des étrangers et du droit d'asile, articles "
@@ -701,6 +715,7 @@ PROCEDURES = (
         what_happens_next="Le maire statue dans les cinq jours. Vous recevez ensuite votre carte "
         "électorale par courrier.",
         theme=Theme.CITIZENSHIP,
+        life_situations=(LifeSituation.VOTING, LifeSituation.MOVING),
         organisation=VILLE.slug,
         unit="citoyennete",
         legal_basis="Code électoral, articles L11 à L16 et L18 ; articles R5 à R7.",
@@ -781,6 +796,7 @@ PROCEDURES = (
         what_happens_next="Nous vérifions votre dossier et vous donnons votre numéro unique. Quand "
         "un logement correspond, la commission d'attribution examine votre demande.",
         theme=Theme.HOUSING,
+        life_situations=(LifeSituation.HOUSING, LifeSituation.INCOME),
         organisation=DEPARTEMENT.slug,
         unit="habitat",
         legal_basis="Code de la construction et de l'habitation, articles L441-1, L441-2-1 et "
@@ -901,6 +917,7 @@ PROCEDURES = (
         what_happens_next="Nous vous répondons sous 15 jours ouvrés en vous expliquant ce que nous "
         "avons vérifié et ce que nous changeons. Si vous le demandez, nous vous appelons.",
         theme=Theme.RELATION,
+        life_situations=(LifeSituation.DISSATISFIED,),
         organisation=DEPARTEMENT.slug,
         unit="relation-usagers",
         legal_basis="Code des relations entre le public et l'administration, articles L231-4 (le "
@@ -991,6 +1008,7 @@ PROCEDURES = (
         what_happens_next="Nous vous proposons un rendez-vous ou un rappel, selon votre choix. "
         "Apportez vos papiers et, si vous en avez, vos identifiants.",
         theme=Theme.RELATION,
+        life_situations=(LifeSituation.DIGITAL_HELP,),
         organisation=VILLE.slug,
         unit="france-services",
         legal_basis="Circulaire du Premier ministre n° 6094/SG du 1er juillet 2019 relative à la "
@@ -1087,6 +1105,7 @@ PROCEDURES = (
         "domicile. Vous recevez ensuite une proposition de plan d'aide. Sans notification dans "
         "les deux mois, l'APA est accordée pour un montant forfaitaire.",
         theme=Theme.SOCIAL,
+        life_situations=(LifeSituation.AGEING,),
         organisation=DEPARTEMENT.slug,
         unit="autonomie",
         legal_basis="Code de l'action sociale et des familles, articles L232-1 à L232-28, "
@@ -1182,6 +1201,7 @@ PROCEDURES = (
         what_happens_next="Nous vérifions la situation du jeune et versons l'allocation. Sans "
         "réponse dans les deux mois, la demande est considérée comme refusée.",
         theme=Theme.FAMILY,
+        life_situations=(LifeSituation.SCHOOL, LifeSituation.INCOME),
         organisation=CAISSE.slug,
         unit="prestations-familiales",
         legal_basis="Code de la sécurité sociale, articles L543-1 et R543-1 à R543-6 ; code des "

@@ -385,6 +385,7 @@ class _Builder(CaseWriterMixin, AppointmentWriterMixin):
                     spec.who_can_apply,
                     spec.what_happens_next,
                     spec.theme,
+                    list(spec.life_situations),
                     unit.id,
                     spec.legal_basis,
                     spec.decision_delay,

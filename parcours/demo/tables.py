@@ -82,6 +82,7 @@ def table_specs() -> dict[str, TableSpec]:
                 "who_can_apply",
                 "what_happens_next",
                 "theme",
+                "life_situations",
                 "handling_unit_id",
                 "legal_basis",
                 "decision_delay",

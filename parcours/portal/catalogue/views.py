@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from parcours.catalog.enums import Theme
+from parcours.catalog.enums import LifeSituation, Theme
 from parcours.catalog.models import Commitment, Procedure
 
 QUERY_MAX_LENGTH = 200
@@ -26,21 +26,28 @@ def matches(procedure: Procedure, words: list[str]) -> bool:
 
 
 def procedures(request):
-    """Search by words and browse by theme. The catalogue is small (tens of procedures),
-    so the words are matched in Python: the same accent-blind result on every database."""
+    """Search by words, browse by theme or by life situation. The catalogue is small
+    (tens of procedures), so words and situations are matched in Python: the same
+    accent-blind result on every database."""
     query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
     theme = request.GET.get("theme", "")
     if theme not in Theme.values:
         theme = ""
-    found = (
+    situation = request.GET.get("situation", "")
+    if situation not in LifeSituation.values:
+        situation = ""
+    published = list(
         Procedure.objects.published()
         .select_related("organisation", "handling_unit")
         .order_by("title", "pk")
     )
-    if theme:
-        found = found.filter(theme=theme)
+    found = [p for p in published if not theme or p.theme == theme]
+    if situation:
+        found = [p for p in found if situation in (p.life_situations or [])]
     words = normalise(query).split()
-    results = [p for p in found if matches(p, words)] if words else list(found)
+    results = [p for p in found if matches(p, words)] if words else found
+    # Only the situations that lead somewhere: never a link to an empty list.
+    situations_used = {code for p in published for code in (p.life_situations or [])}
     return render(
         request,
         "portal/catalogue/procedures.html",
@@ -48,18 +55,35 @@ def procedures(request):
             "query": query,
             "theme": theme,
             "theme_label": Theme(theme).label if theme else "",
-            "theme_links": theme_links(query=query, current=theme),
+            "theme_links": filter_links(
+                query=query,
+                key="theme",
+                current=theme,
+                choices=[("", _("Tous les thèmes")), *Theme.choices],
+            ),
+            "situation": situation,
+            "situation_label": LifeSituation(situation).label if situation else "",
+            "situation_links": filter_links(
+                query=query,
+                key="situation",
+                current=situation,
+                choices=[
+                    (value, label)
+                    for value, label in LifeSituation.choices
+                    if value in situations_used
+                ],
+            ),
             "results": results,
         },
     )
 
 
-def theme_links(*, query: str, current: str) -> list[dict]:
-    """One link per theme (and one for all), keeping the words searched for."""
+def filter_links(*, query: str, key: str, current: str, choices: list) -> list[dict]:
+    """One link per theme or situation, keeping the words searched for."""
     base = reverse("portal:procedures")
     links = []
-    for value, label in [("", _("Tous les thèmes")), *Theme.choices]:
-        params = {key: val for key, val in (("q", query), ("theme", value)) if val}
+    for value, label in choices:
+        params = {name: val for name, val in (("q", query), (key, value)) if val}
         links.append(
             {
                 "label": label,
@@ -89,6 +113,14 @@ def procedure(request, slug):
             "unit": unit,
             "opening_hours": unit.opening_hours.all(),
             "apply_url": apply_url(procedure) if version else None,
+            "situations": [
+                {
+                    "label": label,
+                    "url": f"{reverse('portal:procedures')}?{urlencode({'situation': code})}",
+                }
+                for code, label in LifeSituation.choices
+                if code in (procedure.life_situations or [])
+            ],
         },
     )
 

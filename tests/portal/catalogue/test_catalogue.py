@@ -1,10 +1,11 @@
 from http import HTTPStatus
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 
-from parcours.catalog.enums import CommitmentKind, DelayUnit, Theme
+from parcours.catalog.enums import CommitmentKind, DelayUnit, LifeSituation, Theme
 from parcours.catalog.models import Commitment
 from parcours.organisations.enums import Weekday
 from parcours.organisations.models import OpeningHours
@@ -231,3 +232,76 @@ def test_the_catalogue_pages_render_in_both_themes(client, settings, school, the
         response = client.get(url)
         assert response.status_code == HTTPStatus.OK, url
         assert marker in response.content.decode(), url
+
+
+@pytest.fixture
+def moving(school, parking):
+    school.life_situations = [LifeSituation.SCHOOL, LifeSituation.MOVING]
+    school.save()
+    parking.life_situations = [LifeSituation.MOVING]
+    parking.save()
+    return LifeSituation.MOVING
+
+
+def test_a_life_situation_lists_the_procedures_of_every_theme_it_touches(client, moving):
+    response = client.get(reverse("portal:procedures"), {"situation": moving})
+
+    assert titles(response) == ["Carte de stationnement résident", "Inscription à l'école"]
+    page = response.content.decode()
+    assert "pour la situation « Je déménage »" in page
+    assert 'aria-current="true">Je déménage</a>' in page
+
+
+def test_a_life_situation_narrows_a_search_and_a_theme(client, moving):
+    response = client.get(
+        reverse("portal:procedures"), {"situation": moving, "theme": Theme.FAMILY, "q": "ecole"}
+    )
+
+    assert titles(response) == ["Inscription à l'école"]
+    page = response.content.decode()
+    assert '<input type="hidden" name="situation" value="moving">' in page
+    # Changing the theme keeps the words, and starts again from every situation.
+    assert escape("?q=ecole&theme=mobility") in page
+
+
+def test_only_the_situations_that_lead_to_a_procedure_are_offered(client, moving):
+    page = client.get(reverse("portal:procedures")).content.decode()
+
+    assert "Ce qui vous arrive" in page
+    assert escape("?situation=moving") in page
+    assert escape("?situation=school") in page
+    assert "situation=voting" not in page
+    assert str(LifeSituation.VOTING.label) not in page
+
+
+def test_without_any_situation_the_catalogue_offers_none(client, school, parking):
+    page = client.get(reverse("portal:procedures")).content.decode()
+
+    assert "Ce qui vous arrive" not in page
+
+
+def test_an_unknown_situation_is_ignored(client, moving):
+    response = client.get(reverse("portal:procedures"), {"situation": "<script>"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(titles(response)) == 2
+
+
+def test_the_procedure_page_leads_to_the_other_procedures_of_its_situations(client, moving):
+    page = client.get(reverse("portal:procedure", args=["inscription-scolaire"])).content.decode()
+
+    assert "Autres démarches pour :" in page
+    assert (
+        f'href="{reverse("portal:procedures")}?situation=school">Mon enfant va à l&#x27;école'
+        in (page)
+    )
+    assert escape("?situation=moving") in page
+
+
+def test_a_procedure_refuses_an_unknown_life_situation(school):
+    school.life_situations = ["moving", "lottery"]
+
+    with pytest.raises(ValidationError) as error:
+        school.full_clean()
+
+    assert "life_situations" in error.value.message_dict
