@@ -8,6 +8,7 @@ from django.db import connection
 
 from parcours.organisations.enums import AgentRole
 
+from .browser_support import launched_browser
 from .factories import (
     AgentFactory,
     CaseFactory,
@@ -30,6 +31,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium through Playwright, for the browser tests (see browser_support)."""
+    with launched_browser() as browser:
+        yield browser
 
 
 @pytest.fixture(autouse=True)

@@ -1,38 +1,18 @@
 """Signing in, in a real browser (Debian's chromium): through the OpenID Connect
 provider end to end, and every sign-in page checked by axe (WCAG 2.1 A and AA)."""
 
-import shutil
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from parcours.accounts.models import User
 from parcours.accounts.tokens import magic_link_token
 from parcours.people.models import Person
+from tests.browser_support import BROWSER_MARKS, violations
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -42,14 +22,6 @@ def page(browser):
     context.route("https://**", lambda route: route.abort())
     yield context.new_page()
     context.close()
-
-
-def violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
 
 
 def test_a_citizen_signs_in_through_the_identity_provider(

@@ -5,48 +5,27 @@ themes; and the agent's day works with JavaScript off."""
 
 import datetime
 import re
-import shutil
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from parcours.accounts import two_factor
 from parcours.cases import queue, services
 from parcours.cases.enums import CaseChannel
+from tests.browser_support import BROWSER_MARKS, add_session, violations
 from tests.cases.test_documents_service import PDF
 from tests.factories import CaseFactory
 
 from .conftest import submit
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+pytestmark = BROWSER_MARKS
+
 PASSWORD = "motdepasse-de-test"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # set-up and tear-down are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -74,14 +53,6 @@ def busy_unit(transactional_db, settings, procedure, short_procedure, citizen_a,
     }
 
 
-def violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
-
-
 def check(page, found: dict, name: str, theme: str) -> None:
     page.wait_for_load_state()
     expect(page.locator("h1")).to_have_count(1)
@@ -97,10 +68,7 @@ def sign_in_verified(context, base_url, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
+    add_session(context, base_url, client)
 
 
 @pytest.mark.parametrize("theme", ["neutral", "dsfr"])

@@ -4,7 +4,6 @@ reading the letter, hand a case over; the other action pages, the opinions and t
 templates. axe checks every new page against WCAG 2.1 A and AA, in both themes."""
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
@@ -12,19 +11,16 @@ from playwright.sync_api import expect
 from parcours.cases import casework, services
 from parcours.cases.enums import CaseState
 from parcours.contacts.models import MessageTemplate
+from tests.browser_support import BROWSER_MARKS, violations
 from tests.factories import AgentFactory
 
 from . import test_backoffice_browser as base_test
-from .test_backoffice_browser import PASSWORD, sign_in_verified, violations
+from .test_backoffice_browser import PASSWORD, sign_in_verified
 
-# The browser and a unit with three open cases, as in the agent's day.
-browser = base_test.browser
+pytestmark = BROWSER_MARKS
+
+# A unit with three open cases, as in the agent's day.
 busy_unit = base_test.busy_unit
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
 
 
 def check(page, found: dict, name: str, theme: str) -> None:

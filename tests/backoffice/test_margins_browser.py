@@ -4,7 +4,6 @@ the manager reads the report. axe checks every page, errors included, against WC
 2.1 A and AA, in both themes."""
 
 import datetime
-import shutil
 
 import pytest
 from django.utils import timezone
@@ -13,17 +12,14 @@ from playwright.sync_api import expect
 from parcours.cases import casework, queue
 from parcours.cases.enums import MarginKind
 from parcours.cases.models import MarginUse
+from tests.browser_support import BROWSER_MARKS, violations
 
 from . import test_backoffice_browser as base_test
-from .test_backoffice_browser import sign_in_verified, violations
+from .test_backoffice_browser import sign_in_verified
 
-browser = base_test.browser
 busy_unit = base_test.busy_unit
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def check(page, found: dict, name: str, theme: str) -> None:

@@ -5,15 +5,16 @@ reads who opened it. axe checks every page against WCAG 2.1 AA, in both themes."
 import datetime
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser_support import BROWSER_MARKS, sign_in_context
 from tests.factories import CaseFactory, ProcedureFactory
 
 from .conftest import submit
-from .test_backoffice_browser import browser, check, pytestmark, sign_in_verified  # noqa: F401
+from .test_backoffice_browser import check, sign_in_verified
+
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def two_units(transactional_db, settings, procedure, unit_2, citizen_a):
 def test_an_agent_finds_a_person_and_opens_another_units_case_with_a_reason_wcag_aa(
     live_server,
     settings,
-    browser,  # noqa: F811 - the fixture imported above
+    browser,
     two_units,
     agent_1,
     citizen_a,
@@ -75,18 +76,7 @@ def test_an_agent_finds_a_person_and_opens_another_units_case_with_a_reason_wcag
     check(page, found, "case-out-of-scope", theme)
 
     citizen = browser.new_context(locale="fr-FR")
-    client = Client()
-    client.force_login(citizen_a.user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    citizen.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": cookie.value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in_context(citizen, live_server.url, citizen_a.user)
     portal = citizen.new_page()
     portal.goto(f"{live_server.url}/dossiers/{two_units['roads'].reference}/")
     expect(portal.get_by_text("Madame Durand est à l'accueil.")).to_be_visible()

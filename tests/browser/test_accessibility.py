@@ -11,21 +11,17 @@ others in French and all of them in English. A new page goes in the tables below
 """
 
 import datetime
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 import axe_playwright_python
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from playwright.sync_api import sync_playwright
 
 from parcours.accounts.tokens import magic_link_token
 from parcours.appointments import links
@@ -42,57 +38,38 @@ from parcours.lib.working_days import next_working_day
 from parcours.organisations.enums import Weekday
 from parcours.organisations.models import OpeningHours
 from parcours.people.models import Person
+from tests.browser_support import (
+    BROWSER_MARKS,
+    WCAG_AA,
+    describe,
+    launched_browser,
+    sign_in_context,
+)
 from tests.cases.test_documents_service import PDF
 from tests.factories import ProcedureFactory
 from tests.portal.apply.conftest import FULL_FORM
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-WCAG_AA = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
+pytestmark = BROWSER_MARKS
+
+# The sweep asks axe for violations only: it stays fast.
+SWEEP = {**WCAG_AA, "resultTypes": ["violations"]}
 AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 LOCALES = {"fr": "fr-FR", "en": "en-GB"}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
 
 
 @pytest.fixture(scope="module")
 def browser():
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # set-up and tear-down are synchronous and safe here.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    """One browser for the whole sweep. The sign-in pages are swept anonymously, and
+    the journeys' own tests sign in through them: here a session is opened the way
+    Django's test client does (``sign_in_context``)."""
+    with launched_browser() as browser:
         yield browser
-        browser.close()
-
-
-def sign_in(context, base_url, user):
-    """Open a session the way Django's test client does: the sign-in pages are swept
-    anonymously, and the journeys' own tests sign in through them."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
 
 
 def violations(page) -> list[str]:
     """axe's WCAG 2.1 A and AA violations on the page. axe is loaded with each page (see
     ``new_context``) and asked for violations only: the sweep stays fast."""
-    found = page.evaluate("options => axe.run(document, options)", WCAG_AA)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
-        for v in found["violations"]
-    ]
+    return describe(page.evaluate("options => axe.run(document, options)", SWEEP)["violations"])
 
 
 def new_context(browser, **options):
@@ -405,7 +382,7 @@ def test_every_citizen_page_meets_wcag_aa_in_both_languages_and_themes(
                 found[f"{swept.name} (errors)"] = violations(page)
 
     sweep(anonymous_pages(citizen_space))
-    sign_in(context, live_server.url, citizen_space["citizen"].user)
+    sign_in_context(context, live_server.url, citizen_space["citizen"].user)
     sweep(private_pages(citizen_space))
     context.close()
 

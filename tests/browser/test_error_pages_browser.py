@@ -1,41 +1,18 @@
 """The server error page and the page for a form sent too late, in a real browser
 (Debian's chromium) checked by axe against the WCAG 2.1 A and AA rules, in both themes."""
 
-import shutil
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.template.loader import render_to_string
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+from tests.browser_support import BROWSER_MARKS, violations
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def page(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="fr-FR")
-        yield context.new_page()
-        browser.close()
-
-
-def violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
+def page(browser):
+    return browser.new_context(locale="fr-FR").new_page()
 
 
 def test_the_server_error_page_meets_wcag_aa(page):

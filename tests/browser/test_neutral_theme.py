@@ -1,19 +1,15 @@
 """The neutral theme's styles as a browser draws them (Debian's chromium)."""
 
-import shutil
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-NEUTRAL_CSS = Path(settings.BASE_DIR) / "parcours" / "static" / "parcours" / "css" / "neutral.css"
+from tests.browser_support import BROWSER_MARKS, CHROMIUM
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
+pytestmark = BROWSER_MARKS
+
+NEUTRAL_CSS = Path(settings.BASE_DIR) / "parcours" / "static" / "parcours" / "css" / "neutral.css"
 
 
 def test_a_hint_inside_a_label_is_regular_weight_and_the_label_bold():

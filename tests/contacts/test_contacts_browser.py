@@ -3,29 +3,19 @@ call-back form and the messages page checked by axe against WCAG 2.1 A and AA in
 themes, with JavaScript off; and the call-back form two clicks from the home page."""
 
 import datetime
-import shutil
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
-from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
-from playwright.sync_api import sync_playwright
 
 from parcours.cases import services as case_services
 from parcours.contacts.models import CallbackRequest, Message
 from parcours.lib.working_days import next_working_day
 from parcours.organisations.enums import Weekday
 from parcours.organisations.models import OpeningHours
+from tests.browser_support import BROWSER_MARKS, sign_in, violations
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -40,39 +30,6 @@ def submitted_case(transactional_db, procedure, citizen_a, unit_1, no_receipt_pd
         form_data={"subject": "Inscription"},
     )
     return case_services.case_submit(case=draft, by=citizen_a.user)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # set-up and tear-down are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-def sign_in(page, base_url, user):
-    """Open a session the way Django's test client does: the sign-in page itself is
-    tested with the accounts, and these tests are about what comes after."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
-
-
-def violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
 
 
 def a_callback_day() -> datetime.date:

@@ -11,28 +11,25 @@ each stage goes to ``var/e2e/``.
 
 import datetime
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from parcours.accounts.models import User
 from parcours.cases import services
 from parcours.cases.enums import CaseState
 from parcours.cases.models import Case
+from tests.browser_support import BROWSER_MARKS
 from tests.cases.test_documents_service import PDF
 from tests.factories import ProcedureFactory
 from tests.notifications.test_smtp import subject_of
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = BROWSER_MARKS
+
 SCREENSHOTS = Path("var/e2e")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
 
 CANTEEN_FORM = {
     "fields": [
@@ -120,20 +117,6 @@ def catalogue(transactional_db, unit_1):
     ]
     version.save()
     return canteen
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # calls (the agent's actions) are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def link_to_case(text: str) -> str:

@@ -1,47 +1,17 @@
 """Applying in a real browser (Debian's chromium): every step with JavaScript off, and
 axe checking each page against the WCAG 2.1 A and AA rules, in both themes."""
 
-import shutil
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.test import Client
-from playwright.sync_api import sync_playwright
 
 from parcours.cases.models import Case
+from tests.browser_support import BROWSER_MARKS, sign_in_context, violations
 from tests.cases.test_documents_service import PDF, WINDOWS_EXE
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+pytestmark = BROWSER_MARKS
+
 SCREENSHOTS = Path("var/screenshots/apply")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # set-up and tear-down are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-def violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
 
 
 def violations_after_upload(checker, url, piece, content) -> list[str]:
@@ -62,12 +32,7 @@ def test_a_citizen_applies_step_by_step_without_javascript_and_every_page_passes
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     nojs = browser.new_context(java_script_enabled=False, locale="fr-FR")
     # Signed in through a real session (the sign-in page itself is tested elsewhere).
-    client = Client()
-    client.force_login(citizen_a.user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    nojs.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
+    sign_in_context(nojs, live_server.url, citizen_a.user)
     page = nojs.new_page()
     # axe needs JavaScript: a second tab, signed in with the same session, checks each
     # page the citizen sees.

@@ -3,39 +3,18 @@ that show what we already hold, and the documents step that offers a piece alrea
 given, each checked by axe against WCAG 2.1 A and AA, in both themes."""
 
 import datetime
-import shutil
 from pathlib import Path
 
 import pytest
-from django.test import Client
-from playwright.sync_api import sync_playwright
 
 from parcours.cases.models import Case
 from parcours.people.models import DataSharingConsent
+from tests.browser_support import BROWSER_MARKS, sign_in_context, violations
 from tests.cases.tell_us_once import earlier_request, procedure_asking_again
 
-from .test_apply_browser import CHROMIUM, violations
+pytestmark = BROWSER_MARKS
 
 SCREENSHOTS = Path("var/screenshots/tell-us-once")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # set-up and tear-down are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("theme", ["neutral", "dsfr"])
@@ -50,12 +29,7 @@ def test_a_citizen_reuses_what_they_already_gave_without_javascript_and_every_pa
     procedure = procedure_asking_again(unit_1, slug="carte-resident", title="Carte de résident")
     earlier, given = earlier_request(person=citizen_a, procedure=procedure)
     nojs = browser.new_context(java_script_enabled=False, locale="fr-FR")
-    client = Client()
-    client.force_login(citizen_a.user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    nojs.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
+    sign_in_context(nojs, live_server.url, citizen_a.user)
     page = nojs.new_page()
     # axe needs JavaScript: a second tab with the same session checks each page.
     checker = browser.new_context(locale="fr-FR", storage_state=nojs.storage_state()).new_page()

@@ -5,30 +5,21 @@ included, checked by axe against WCAG 2.1 A and AA in both themes."""
 
 import datetime
 import re
-import shutil
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
 from django.utils.text import slugify
 from icalendar import Calendar
-from playwright.sync_api import sync_playwright
 
 from parcours.appointments import links, selectors, services
 from parcours.appointments.enums import AppointmentMode, AppointmentStatus
 from parcours.appointments.models import Appointment, AppointmentType
 from parcours.organisations.models import OpeningHours
 from tests.backoffice.conftest import verified
+from tests.browser_support import BROWSER_MARKS, add_session, violations
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(autouse=True)
@@ -52,33 +43,6 @@ def counter(transactional_db, unit_1, procedure):
         duration_minutes=30,
         capacity=1,
     )
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-def open_session(page, base_url, client: Client):
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
-
-
-def violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
 
 
 def code_in_last_email() -> str:
@@ -188,9 +152,9 @@ def test_the_appointment_pages_meet_wcag_aa_in_both_themes(
     check("manage", f"/rendez-vous/gerer/{token}/")
     check("move", f"/rendez-vous/gerer/{token}/deplacer/")
     check("cancel", f"/rendez-vous/gerer/{token}/annuler/")
-    open_session(page, live_server.url, _signed_in(citizen_a.user))
+    add_session(page.context, live_server.url, _signed_in(citizen_a.user))
     check("mine", "/rendez-vous/mes-rendez-vous/")
-    open_session(page, live_server.url, verified(Client(), agent_1.user))
+    add_session(page.context, live_server.url, verified(Client(), agent_1.user))
     day = appointment.local_starts_at.date().isoformat()
     check("agents: day", f"/agents/rendez-vous/{counter.unit.slug}/jour/?date={day}")
     check("agents: week", f"/agents/rendez-vous/{counter.unit.slug}/semaine/?du={day}")
@@ -206,7 +170,7 @@ def test_the_appointment_pages_meet_wcag_aa_in_both_themes(
         f"{book}?personne={citizen_a.pk}&type={counter.pk}&slot={later:%Y%m%dT%H%MZ}",
     )
 
-    open_session(page, live_server.url, verified(Client(), manager.user))
+    add_session(page.context, live_server.url, verified(Client(), manager.user))
     check("agents: closure", f"/agents/rendez-vous/{counter.unit.slug}/fermeture/")
     page.get_by_role("button", name="Fermer et prévenir les personnes").click()
     check("agents: closure (errors)")

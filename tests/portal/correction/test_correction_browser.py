@@ -2,26 +2,15 @@
 against WCAG 2.1 A and AA in both themes, errors included; and the whole correction
 made with JavaScript off."""
 
-import shutil
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
-from django.test import Client
-from playwright.sync_api import sync_playwright
 
 from parcours.cases import services
 from parcours.cases.models import CaseCorrection
+from tests.browser_support import BROWSER_MARKS, sign_in, violations
 from tests.cases.test_corrections import ANSWERS, CANTEEN_FORM
 from tests.factories import ProcedureFactory
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -34,37 +23,6 @@ def sent(transactional_db, unit_1, citizen_a, agent_1):
     )
     case = services.case_submit(case=draft, by=citizen_a.user)
     return services.case_start_review(case=case, by=agent_1.user)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # set-up and tear-down are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-def sign_in(page, base_url, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
-
-
-def violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
 
 
 @pytest.mark.parametrize("theme", ["neutral", "dsfr"])

@@ -2,15 +2,10 @@
 by axe against WCAG 2.1 A and AA in both themes; and answering with JavaScript off."""
 
 import datetime
-import shutil
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
-from django.test import Client
 from django.utils.text import slugify
-from playwright.sync_api import sync_playwright
 
 from parcours.cases import services
 from parcours.cases.enums import CaseState
@@ -18,15 +13,10 @@ from parcours.catalog.enums import CommitmentKind
 from parcours.catalog.models import Commitment
 from parcours.organisations.enums import Weekday
 from parcours.organisations.models import OpeningHours
+from tests.browser_support import BROWSER_MARKS, sign_in, violations
 from tests.cases.test_documents_service import PDF
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="make test installs Debian's chromium"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -60,39 +50,6 @@ def awaiting_case(transactional_db, procedure, citizen_a, agent_1, unit_1):
         reason="Merci de nous envoyer un justificatif de domicile.",
         due_on=case.received_on + datetime.timedelta(days=15),
     )
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # set-up and tear-down are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-def sign_in(page, base_url, user):
-    """Open a session the way Django's test client does: the sign-in page itself is
-    tested with the accounts, and these tests are about what comes after."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
-
-
-def violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
 
 
 @pytest.mark.parametrize("theme", ["neutral", "dsfr"])
