@@ -128,46 +128,55 @@ class AgentBookForm(DetailsForm):
         return (self.cleaned_data.get("email") or "").strip().lower()
 
 
+def _closure_day(label, help_text, missing) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        help_text=help_text,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y"),
+        error_messages={
+            "required": missing,
+            "invalid": _("Écrivez la date au format jour/mois/année, par exemple 14/07/2026."),
+        },
+    )
+
+
+def _closure_time(label, help_text, initial, missing) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        help_text=help_text,
+        initial=initial,
+        error_messages={
+            "required": missing,
+            "invalid": _("Écrivez l'heure sous la forme 14:30."),
+        },
+    )
+
+
 class ClosureForm(forms.Form):
     """An exceptional closure, on the unit's clocks."""
 
-    starts_on = forms.DateField(
-        label=_("Fermé à partir du"),
-        help_text=_("Au format jour/mois/année, par exemple 14/07/2026."),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d/%m/%Y"),
-        error_messages={
-            "required": _("Indiquez le premier jour de la fermeture."),
-            "invalid": _("Écrivez la date au format jour/mois/année, par exemple 14/07/2026."),
-        },
+    starts_on = _closure_day(
+        _("Fermé à partir du"),
+        _("Au format jour/mois/année, par exemple 14/07/2026."),
+        _("Indiquez le premier jour de la fermeture."),
     )
-    starts_at = forms.TimeField(
-        label=_("à partir de"),
-        help_text=_("Par exemple 08:00 pour la journée entière."),
-        initial="00:00",
-        error_messages={
-            "required": _("Indiquez l'heure du début."),
-            "invalid": _("Écrivez l'heure sous la forme 14:30."),
-        },
+    starts_at = _closure_time(
+        _("à partir de"),
+        _("Par exemple 08:00 pour la journée entière."),
+        "00:00",
+        _("Indiquez l'heure du début."),
     )
-    ends_on = forms.DateField(
-        label=_("Jusqu'au"),
-        help_text=_("Au format jour/mois/année. Le jour même pour une fermeture d'une journée."),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d/%m/%Y"),
-        error_messages={
-            "required": _("Indiquez le dernier jour de la fermeture."),
-            "invalid": _("Écrivez la date au format jour/mois/année, par exemple 14/07/2026."),
-        },
+    ends_on = _closure_day(
+        _("Jusqu'au"),
+        _("Au format jour/mois/année. Le jour même pour une fermeture d'une journée."),
+        _("Indiquez le dernier jour de la fermeture."),
     )
-    ends_at = forms.TimeField(
-        label=_("jusqu'à"),
-        help_text=_("Par exemple 23:59 pour la journée entière."),
-        initial="23:59",
-        error_messages={
-            "required": _("Indiquez l'heure de la fin."),
-            "invalid": _("Écrivez l'heure sous la forme 14:30."),
-        },
+    ends_at = _closure_time(
+        _("jusqu'à"),
+        _("Par exemple 23:59 pour la journée entière."),
+        "23:59",
+        _("Indiquez l'heure de la fin."),
     )
     reason = forms.CharField(
         label=_("Motif, dit aux personnes"),

@@ -156,9 +156,10 @@ class UnitChoiceForm(forms.Form):
     )
     text = _text(_("Motif"), missing=_("Écrivez le motif."))
 
-    def __init__(self, *args, units, text_label, text_help="", missing="", **kwargs):
+    def __init__(self, *args, units, unit_label, text_label, text_help="", missing="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["unit"].label = unit_label
         self.fields["text"].label = text_label
         self.fields["text"].help_text = text_help
         if missing:

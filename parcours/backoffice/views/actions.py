@@ -308,11 +308,11 @@ def reroute(request, reference):
     form = UnitChoiceForm(
         data=request.POST or None,
         units=_other_units(case),
+        unit_label=_("Transmettre au service"),
         text_label=_("Pourquoi ce service est-il compétent ?"),
         text_help=_("L'usager lit ce motif dans le courriel qui l'informe de la transmission."),
         missing=_("Dites à l'usager pourquoi son dossier est transmis."),
     )
-    form.fields["unit"].label = _("Transmettre au service")
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data["unit"]
         try:
@@ -347,6 +347,7 @@ def ask_opinion(request, reference):
     form = UnitChoiceForm(
         data=request.POST or None,
         units=_other_units(case),
+        unit_label=_("Demander l'avis du service"),
         text_label=_("Votre question"),
         text_help=_(
             "Les agents de ce service pourront lire le dossier le temps de répondre ; leur "
@@ -354,7 +355,6 @@ def ask_opinion(request, reference):
         ),
         missing=_("Écrivez la question posée à ce service."),
     )
-    form.fields["unit"].label = _("Demander l'avis du service")
     if request.method == "POST" and form.is_valid():
         try:
             casework.opinion_request_create(
