@@ -94,15 +94,28 @@ def case_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
     ]
 
 
+def _latest(model, person: Person, scope: Scope, limit: int, *, related, at="created_at"):
+    """The person's rows of a model with a unit and a case, within the scope, newest
+    first (by ``at``), at most ``limit``."""
+    return (
+        model.objects.filter(organisation_id=scope.organisation_id, person=person)
+        .filter(scope.q())
+        .select_related(*related)
+        .order_by(f"-{at}", "-pk")[:limit]
+    )
+
+
+def _case_url(thing) -> str:
+    """The back office page of the case a message or a call-back is about, if any."""
+    if thing.case_id and thing.case.reference:
+        return reverse("backoffice:case", args=[thing.case.reference])
+    return ""
+
+
 def message_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
     from parcours.contacts.models import Message
 
-    messages = (
-        Message.objects.filter(organisation_id=scope.organisation_id, person=person)
-        .filter(scope.q())
-        .select_related("unit", "case")
-        .order_by("-created_at", "-pk")[:limit]
-    )
+    messages = _latest(Message, person, scope, limit, related=("unit", "case"))
     return [
         Entry(
             at=message.created_at,
@@ -111,9 +124,7 @@ def message_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
             if message.is_from_citizen
             else _("Message du service"),
             title=_short(message.body),
-            url=reverse("backoffice:case", args=[message.case.reference])
-            if message.case_id and message.case.reference
-            else "",
+            url=_case_url(message),
             detail=_("Dossier n° %(reference)s") % {"reference": message.case.reference}
             if message.case_id
             else "",
@@ -126,21 +137,14 @@ def message_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
 def callback_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
     from parcours.contacts.models import CallbackRequest
 
-    callbacks = (
-        CallbackRequest.objects.filter(organisation_id=scope.organisation_id, person=person)
-        .filter(scope.q())
-        .select_related("unit", "case")
-        .order_by("-created_at", "-pk")[:limit]
-    )
+    callbacks = _latest(CallbackRequest, person, scope, limit, related=("unit", "case"))
     return [
         Entry(
             at=callback.created_at,
             kind="callback",
             kind_label=_("Demande de rappel"),
             title=_short(callback.topic),
-            url=reverse("backoffice:case", args=[callback.case.reference])
-            if callback.case_id and callback.case.reference
-            else "",
+            url=_case_url(callback),
             detail=_("Rappel souhaité le %(day)s (%(half_day)s) au %(phone)s")
             % {
                 "day": callback.day.strftime("%d/%m/%Y"),
@@ -157,11 +161,8 @@ def callback_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
 def appointment_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
     from parcours.appointments.models import Appointment
 
-    appointments = (
-        Appointment.objects.filter(organisation_id=scope.organisation_id, person=person)
-        .filter(scope.q())
-        .select_related("unit", "appointment_type")
-        .order_by("-starts_at", "-pk")[:limit]
+    appointments = _latest(
+        Appointment, person, scope, limit, related=("unit", "appointment_type"), at="starts_at"
     )
     return [
         Entry(
