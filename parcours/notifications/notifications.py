@@ -71,7 +71,25 @@ class EmailNotification:
         return True
 
 
-class CaseEventNotification(EmailNotification):
+class CaseNotification(EmailNotification):
+    """About a case (``self.case``): its page on the portal, where agents of the handling
+    unit see it too."""
+
+    def case_url(self) -> str:
+        return settings.PARCOURS_BASE_URL + reverse("portal:case", args=[self.case.reference])
+
+
+class CitizenCaseNotification(CaseNotification):
+    """To the person whose case it is (``self.person``), in their language."""
+
+    def recipients(self) -> list[str]:
+        return [self.person.email] if self.person.email else []
+
+    def language(self) -> str:
+        return self.person.preferred_language or settings.LANGUAGE_CODE
+
+
+class CaseEventNotification(CitizenCaseNotification):
     """Something happened on a case that the citizen should know about."""
 
     template_name = "case_event"
@@ -80,12 +98,6 @@ class CaseEventNotification(EmailNotification):
         self.event = event
         self.case = event.case
         self.person = event.case.person
-
-    def recipients(self) -> list[str]:
-        return [self.person.email] if self.person.email else []
-
-    def language(self) -> str:
-        return self.person.preferred_language or settings.LANGUAGE_CODE
 
     @property
     def is_always_sent(self) -> bool:
@@ -106,8 +118,7 @@ class CaseEventNotification(EmailNotification):
                 "portal:decision", args=[self.case.reference, decision.pk]
             )
         return {
-            "case_url": settings.PARCOURS_BASE_URL
-            + reverse("portal:case", args=[self.case.reference]),
+            "case_url": self.case_url(),
             "event": self.event,
             "case": self.case,
             "person": self.person,
@@ -120,7 +131,7 @@ class CaseEventNotification(EmailNotification):
         }
 
 
-class CaseCorrectedNotification(EmailNotification):
+class CaseCorrectedNotification(CitizenCaseNotification):
     """Confirms to the person what they corrected in their request, old and new answers.
 
     Sent whatever their preferences, like the confirmation of a withdrawal: it is the
@@ -134,16 +145,9 @@ class CaseCorrectedNotification(EmailNotification):
         self.case = correction.case
         self.person = correction.case.person
 
-    def recipients(self) -> list[str]:
-        return [self.person.email] if self.person.email else []
-
-    def language(self) -> str:
-        return self.person.preferred_language or settings.LANGUAGE_CODE
-
     def context(self) -> dict:
         return {
-            "case_url": settings.PARCOURS_BASE_URL
-            + reverse("portal:case", args=[self.case.reference]),
+            "case_url": self.case_url(),
             "correction": self.correction,
             "changes": self.correction.changes_for_display(),
             "case": self.case,
@@ -153,7 +157,7 @@ class CaseCorrectedNotification(EmailNotification):
         }
 
 
-class CaseCorrectedUnitNotification(EmailNotification):
+class CaseCorrectedUnitNotification(CaseNotification):
     """Tells the handling service, and the case's referent, that the person corrected
     their answers: the case may need a second look before the decision."""
 
@@ -177,12 +181,11 @@ class CaseCorrectedUnitNotification(EmailNotification):
             "unit": self.case.unit,
             "referent": self.case.referent,
             # Agents of the handling unit see the case page too.
-            "case_url": settings.PARCOURS_BASE_URL
-            + reverse("portal:case", args=[self.case.reference]),
+            "case_url": self.case_url(),
         }
 
 
-class CaseUpdateNotification(EmailNotification):
+class CaseUpdateNotification(CitizenCaseNotification):
     """The person's case changed hands: a new referent (handover), or another unit
     (rerouting, CRPA L114-2); or the person has more time to answer (deadline_extended). A handover honours the person's preferences; a rerouting
     is always told, since it changes who answers them."""
@@ -194,12 +197,6 @@ class CaseUpdateNotification(EmailNotification):
         self.kind = kind
         self.case = event.case
         self.person = event.case.person
-
-    def recipients(self) -> list[str]:
-        return [self.person.email] if self.person.email else []
-
-    def language(self) -> str:
-        return self.person.preferred_language or settings.LANGUAGE_CODE
 
     def should_send(self) -> bool:
         # A rerouting or a new answer date is always told: it changes what the person
@@ -216,12 +213,11 @@ class CaseUpdateNotification(EmailNotification):
             "person": self.person,
             "unit": self.case.unit,
             "referent": self.case.referent,
-            "case_url": settings.PARCOURS_BASE_URL
-            + reverse("portal:case", args=[self.case.reference]),
+            "case_url": self.case_url(),
         }
 
 
-class MessageToCitizenNotification(EmailNotification):
+class MessageToCitizenNotification(CitizenCaseNotification):
     """An agent wrote to the person about their case: the message, and where to answer."""
 
     template_name = "message_to_citizen"
@@ -230,12 +226,6 @@ class MessageToCitizenNotification(EmailNotification):
         self.message = message
         self.case = message.case
         self.person = message.case.person
-
-    def recipients(self) -> list[str]:
-        return [self.person.email] if self.person.email else []
-
-    def language(self) -> str:
-        return self.person.preferred_language or settings.LANGUAGE_CODE
 
     def should_send(self) -> bool:
         return self.person.notify_by_email and super().should_send()
@@ -247,6 +237,5 @@ class MessageToCitizenNotification(EmailNotification):
             "person": self.person,
             "unit": self.case.unit,
             "referent": self.case.referent,
-            "case_url": settings.PARCOURS_BASE_URL
-            + reverse("portal:case", args=[self.case.reference]),
+            "case_url": self.case_url(),
         }
