@@ -2,9 +2,11 @@
 an organisation administrator, and cases in unit 1's queue."""
 
 import datetime
+from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -33,6 +35,50 @@ def org_admin(unit_1, unit_2):
     admin = AgentFactory(unit=unit_1, role=AgentRole.ORGANISATION_ADMIN, title="Directrice")
     admin.units.clear()
     return admin
+
+
+# Everyone outside unit 1, and what they get on an agent's page about one of its cases:
+# for ``sign_in_as`` and ``assert_refused``.
+OUTSIDERS = [
+    ("anonymous", "sign_in"),
+    ("unverified_agent_1", "code"),
+    ("citizen_a", HTTPStatus.FORBIDDEN),
+    ("helper", HTTPStatus.FORBIDDEN),
+    ("agent_2", HTTPStatus.NOT_FOUND),
+    ("manager_2", HTTPStatus.NOT_FOUND),
+]
+
+
+def case_url(name, case):
+    """The address of the back office's page ``name`` for the case."""
+    return reverse(f"backoffice:{name}", args=[case.reference])
+
+
+def sign_in_as(client, role, request):
+    """The client signed in as the fixture named ``role``: agents with their second
+    factor, except ``unverified_agent_1``; ``anonymous`` stays signed out."""
+    if role == "anonymous":
+        return client
+    if role == "unverified_agent_1":
+        client.force_login(request.getfixturevalue("agent_1").user)
+        return client
+    person = request.getfixturevalue(role)
+    if role in {"citizen_a", "citizen_b"}:
+        client.force_login(person.user)
+        return client
+    return verified(client, person.user)
+
+
+def assert_refused(response, expected):
+    """``expected``: "sign_in" or "code" (sent to that step of the sign-in), or a status."""
+    if expected == "sign_in":
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"].startswith(reverse("backoffice:login"))
+    elif expected == "code":
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"].startswith(reverse("backoffice:verify"))
+    else:
+        assert response.status_code == expected
 
 
 def verified(client, user):

@@ -15,7 +15,8 @@ from parcours.cases.models import Case, CaseEvent
 from parcours.contacts.models import Message, MessageTemplate
 from tests.factories import AgentFactory
 
-from .conftest import verified
+from .conftest import OUTSIDERS, assert_refused, sign_in_as, verified
+from .conftest import case_url as url
 
 pytestmark = pytest.mark.sqlite
 
@@ -59,51 +60,20 @@ def held(submitted, agent_1):
     return queue.case_take(case=submitted, by=agent_1.user)
 
 
-def url(name, case):
-    return reverse(f"backoffice:{name}", args=[case.reference])
-
-
-def sign_in(client, role, request):
-    if role == "anonymous":
-        return client
-    if role == "unverified_agent_1":
-        client.force_login(request.getfixturevalue("agent_1").user)
-        return client
-    person = request.getfixturevalue(role)
-    if role in {"citizen_a", "citizen_b"}:
-        client.force_login(person.user)
-        return client
-    return verified(client, person.user)
-
-
 @pytest.mark.parametrize(("name", "method"), ACTIONS)
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [
-        ("anonymous", "sign_in"),
-        ("unverified_agent_1", "code"),
-        ("citizen_a", HTTPStatus.FORBIDDEN),
-        ("helper", HTTPStatus.FORBIDDEN),
-        ("agent_2", HTTPStatus.NOT_FOUND),
-        ("manager_2", HTTPStatus.NOT_FOUND),
-    ],
+    OUTSIDERS,
 )
 def test_nobody_outside_the_unit_reaches_an_action(
     client, request, held, name, method, role, expected
 ):
-    client = sign_in(client, role, request)
+    client = sign_in_as(client, role, request)
     events = CaseEvent.objects.count()
 
     response = getattr(client, method)(url(name, held), POSTED if method == "post" else None)
 
-    if expected == "sign_in":
-        assert response.status_code == HTTPStatus.FOUND
-        assert response["Location"].startswith(reverse("backoffice:login"))
-    elif expected == "code":
-        assert response.status_code == HTTPStatus.FOUND
-        assert response["Location"].startswith(reverse("backoffice:verify"))
-    else:
-        assert response.status_code == expected
+    assert_refused(response, expected)
     assert CaseEvent.objects.count() == events
     assert not Message.objects.exists()
 
@@ -377,7 +347,7 @@ def test_after_answering_the_consulted_unit_no_longer_reads_the_case(
 
 @pytest.mark.parametrize("role", ["agent_1", "helper", "citizen_a"])
 def test_nobody_else_reads_the_opinion_request(client, request, opinion, role):
-    client = sign_in(client, role, request)
+    client = sign_in_as(client, role, request)
 
     response = client.get(reverse("backoffice:opinion", args=[opinion.pk]))
 
@@ -401,7 +371,7 @@ def test_nobody_else_reads_the_opinion_request(client, request, opinion, role):
     ],
 )
 def test_only_managers_keep_the_templates(client, request, role, expected):
-    client = sign_in(client, role, request)
+    client = sign_in_as(client, role, request)
 
     assert client.get(reverse("backoffice:message_templates")).status_code == expected
     assert client.get(reverse("backoffice:message_template_new")).status_code == expected

@@ -17,7 +17,8 @@ from parcours.cases.models import Case, MarginUse
 from parcours.contacts.models import MessageTemplate
 from tests.factories import AgentFactory, ProcedureFactory
 
-from .conftest import submit, verified
+from .conftest import OUTSIDERS, assert_refused, sign_in_as, submit, verified
+from .conftest import case_url as url
 
 pytestmark = pytest.mark.sqlite
 
@@ -53,36 +54,8 @@ def awaiting(submitted, agent_1):
     )
 
 
-def url(name, case):
-    return reverse(f"backoffice:{name}", args=[case.reference])
-
-
 def report_url(unit):
     return reverse("backoffice:margins_report", args=[unit.slug])
-
-
-def sign_in(client, role, request):
-    if role == "anonymous":
-        return client
-    if role == "unverified_agent_1":
-        client.force_login(request.getfixturevalue("agent_1").user)
-        return client
-    person = request.getfixturevalue(role)
-    if role in {"citizen_a", "citizen_b"}:
-        client.force_login(person.user)
-        return client
-    return verified(client, person.user)
-
-
-def check(response, expected):
-    if expected == "sign_in":
-        assert response.status_code == HTTPStatus.FOUND
-        assert response["Location"].startswith(reverse("backoffice:login"))
-    elif expected == "code":
-        assert response.status_code == HTTPStatus.FOUND
-        assert response["Location"].startswith(reverse("backoffice:verify"))
-    else:
-        assert response.status_code == expected
 
 
 # ---------------------------------------------------------------------------
@@ -93,23 +66,16 @@ def check(response, expected):
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [
-        ("anonymous", "sign_in"),
-        ("unverified_agent_1", "code"),
-        ("citizen_a", HTTPStatus.FORBIDDEN),
-        ("helper", HTTPStatus.FORBIDDEN),
-        ("agent_2", HTTPStatus.NOT_FOUND),
-        ("manager_2", HTTPStatus.NOT_FOUND),
-    ],
+    OUTSIDERS,
 )
 def test_nobody_outside_the_unit_reaches_a_margin(
     client, request, awaiting, name, method, role, expected
 ):
-    client = sign_in(client, role, request)
+    client = sign_in_as(client, role, request)
 
     response = getattr(client, method)(url(name, awaiting), POSTED if method == "post" else None)
 
-    check(response, expected)
+    assert_refused(response, expected)
     assert not MarginUse.objects.exists()
 
 
@@ -145,11 +111,11 @@ def test_a_colleague_who_does_not_hold_the_case_is_sent_back(
 def test_only_the_units_managers_read_its_report(
     client, request, unit_1, role, expected, csv_format
 ):
-    client = sign_in(client, role, request)
+    client = sign_in_as(client, role, request)
 
     response = client.get(report_url(unit_1), {"format": "csv"} if csv_format else None)
 
-    check(response, expected)
+    assert_refused(response, expected)
 
 
 # ---------------------------------------------------------------------------
@@ -187,7 +153,8 @@ def test_a_missing_reason_is_said_politely_and_the_date_is_kept(client, awaiting
     verified(client, agent_1.user)
 
     response = client.post(
-        url("case_extend_deadline", awaiting), {"due_on": in_days(40).isoformat(), "reason": ""}
+        url("case_extend_deadline", awaiting),
+        {"due_on": in_days(40).isoformat(), "reason": ""},
     )
 
     assert response.status_code == HTTPStatus.OK
