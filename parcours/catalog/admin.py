@@ -31,7 +31,7 @@ class ProcedureVersionInline(admin.StackedInline):
 
 class CommitmentInline(admin.TabularInline):
     model = Commitment
-    fields = ["kind", "target", "target_unit", "wording"]
+    fields = ["kind", "unit", "target", "target_unit", "wording"]
     extra = 0
 
 
@@ -62,5 +62,13 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(admin.ModelAdmin):
-    list_display = ["wording", "organisation", "procedure", "kind", "target", "target_unit"]
+    list_display = [
+        "wording",
+        "organisation",
+        "unit",
+        "procedure",
+        "kind",
+        "target",
+        "target_unit",
+    ]
     list_filter = ["organisation", "kind"]

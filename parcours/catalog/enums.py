@@ -58,8 +58,12 @@ class FieldType(models.TextChoices):
 
 
 class CommitmentKind(models.TextChoices):
+    """What a service commitment promises (``Commitment``), measured by
+    ``parcours.commitments`` from the real events."""
+
     RECEIPT = "receipt", _("Accusé de réception")
     FIRST_REPLY = "first_reply", _("Réponse à un message")
     DECISION = "decision", _("Décision")
     PHONE_ANSWER = "phone_answer", _("Réponse au téléphone")
+    APPOINTMENT = "appointment", _("Rendez-vous proposé")
     COMPLAINT = "complaint", _("Réponse à une réclamation")

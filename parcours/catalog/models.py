@@ -204,10 +204,24 @@ class ProcedureVersion(models.Model):
 
 
 class Commitment(models.Model):
-    """A published service promise, e.g. « Nous répondons à vos messages sous 5 jours ouvrés »."""
+    """A published service promise, e.g. « Nous répondons à vos messages sous 5 jours ouvrés ».
+
+    It applies to the whole organisation, or to one unit, one procedure, or one
+    procedure in one unit; the most specific one wins
+    (``parcours.commitments.selectors.commitment_for``).
+    """
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="commitments"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("service"),
+        help_text=_("Vide : l'engagement vaut pour tous les services de l'administration."),
     )
     procedure = models.ForeignKey(
         Procedure,
@@ -228,6 +242,28 @@ class Commitment(models.Model):
         verbose_name = _("engagement de service")
         verbose_name_plural = _("engagements de service")
         ordering = ["organisation", "procedure", "kind"]
+        indexes = [models.Index(fields=["organisation", "kind"])]
 
     def __str__(self):
         return self.wording
+
+    def clean(self):
+        errors = {}
+        if (
+            self.unit_id
+            and self.organisation_id
+            and self.unit.organisation_id != self.organisation_id
+        ):
+            errors["unit"] = _("Le service doit relever de la même administration.")
+        if (
+            self.procedure_id
+            and self.organisation_id
+            and self.procedure.organisation_id != self.organisation_id
+        ):
+            errors["procedure"] = _("La démarche doit relever de la même administration.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_target_display(self) -> str:
+        """« 5 jours ouvrés »."""
+        return delay_display(self.target, self.target_unit)

@@ -366,7 +366,7 @@ class _Builder(CaseWriterMixin, AppointmentWriterMixin):
         for org in self.orgs.values():
             for kind, target, unit, wording in GENERAL_COMMITMENTS:
                 emit["commitment"].append(
-                    (self.take(Commitment), org.id, None, kind, target, unit, wording)
+                    (self.take(Commitment), org.id, None, None, kind, target, unit, wording)
                 )
         specs = procedure_specs(story.organisation_specs(self.volume.organisations))
         for spec in specs:
@@ -415,6 +415,7 @@ class _Builder(CaseWriterMixin, AppointmentWriterMixin):
                     (
                         self.take(Commitment),
                         org.id,
+                        None,
                         procedure_id,
                         kind,
                         target,

@@ -110,7 +110,16 @@ def table_specs() -> dict[str, TableSpec]:
         ),
         "commitment": TableSpec(
             Commitment,
-            ["id", "organisation_id", "procedure_id", "kind", "target", "target_unit", "wording"],
+            [
+                "id",
+                "organisation_id",
+                "unit_id",
+                "procedure_id",
+                "kind",
+                "target",
+                "target_unit",
+                "wording",
+            ],
         ),
         "person": TableSpec(
             Person,

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "parcours.appointments",
     "parcours.notifications",
     "parcours.privacy",
+    "parcours.commitments",
     "parcours.worker",
     "parcours.portal",
     "parcours.backoffice",
