@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "parcours.privacy",
     "parcours.commitments",
     "parcours.worker",
+    "parcours.outbox",
+    "parcours.observability",
     "parcours.portal",
     "parcours.backoffice",
     "parcours.api",
@@ -198,6 +200,19 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The outbox of emails (docs/operations.md, "Outbox"): attempts before a row is left
+# for an operator, the first delay between attempts (doubled each time, 6 hours at
+# most), how often each worker looks for due rows and how many it takes per pass (s),
+# how long a claim lasts where rows cannot be locked while sending (SQLite, seconds),
+# and the domain of the Message-ID headers.
+PARCOURS_OUTBOX_MAX_ATTEMPTS = env.int("PARCOURS_OUTBOX_MAX_ATTEMPTS", default=8)
+PARCOURS_OUTBOX_BACKOFF_SECONDS = env.int("PARCOURS_OUTBOX_BACKOFF_SECONDS", default=60)
+PARCOURS_OUTBOX_POLL_SECONDS = env.float("PARCOURS_OUTBOX_POLL_SECONDS", default=2.0)
+PARCOURS_OUTBOX_BATCH = env.int("PARCOURS_OUTBOX_BATCH", default=100)
+PARCOURS_OUTBOX_LEASE_SECONDS = env.int("PARCOURS_OUTBOX_LEASE_SECONDS", default=300)
+PARCOURS_OUTBOX_MESSAGE_ID_DOMAIN = env(
+    "PARCOURS_OUTBOX_MESSAGE_ID_DOMAIN", default="parcours.invalid"
+)
 # How often the worker's scheduler looks for periodic jobs that are due (seconds).
 PARCOURS_SCHEDULER_TICK = env.int("PARCOURS_SCHEDULER_TICK", default=30)
 # A worker that has not been seen for this long is reported as down by /healthz.
