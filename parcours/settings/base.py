@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "parcours.appointments",
     "parcours.notifications",
     "parcours.privacy",
+    "parcours.listening",
     "parcours.commitments",
     "parcours.worker",
     "parcours.outbox",
