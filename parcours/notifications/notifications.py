@@ -53,6 +53,9 @@ class EmailNotification:
     def should_send(self) -> bool:
         return bool(self.recipients())
 
+    def reply_to(self) -> list[str]:
+        return []
+
     def build(self) -> EmailMultiAlternatives:
         base = f"notifications/email/{self.template_name}"
         with translation.override(self.language()):
@@ -60,7 +63,9 @@ class EmailNotification:
             subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
             text = render_to_string(f"{base}_body.txt", context)
             html = render_to_string(f"{base}_body.html", context)
-        message = EmailMultiAlternatives(subject, text, to=self.recipients())
+        message = EmailMultiAlternatives(
+            subject, text, to=self.recipients(), reply_to=self.reply_to()
+        )
         message.attach_alternative(html, "text/html")
         return message
 
@@ -87,6 +92,14 @@ class CitizenCaseNotification(CaseNotification):
 
     def language(self) -> str:
         return self.person.preferred_language or settings.LANGUAGE_CODE
+
+    def reply_to(self) -> list[str]:
+        """The case's own reply address (docs/channels.md): an answer by email joins
+        the case's thread."""
+        from parcours.channels.addresses import reply_address
+
+        address = reply_address(self.case)
+        return [address] if address else []
 
 
 class CaseEventNotification(CitizenCaseNotification):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "parcours.catalog",
     "parcours.cases",
     "parcours.contacts",
+    "parcours.channels",
     "parcours.appointments",
     "parcours.notifications",
     "parcours.privacy",
@@ -193,6 +194,27 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Parcours <ne-pas-repondre@parcours.invalid>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Email received over SMTP (`manage.py inbound_smtp`, docs/channels.md): the domains
+# whose mail the daemon accepts (the MX of each points to it), the domain of the case
+# reply addresses (case+<token>@…) set as Reply-To on the emails about a case, the
+# largest message accepted (bytes; larger ones get an SMTP 552 error), and where the
+# daemon listens.
+PARCOURS_INBOUND_DOMAINS = [d.lower() for d in env.list("PARCOURS_INBOUND_DOMAINS", default=[])]
+PARCOURS_INBOUND_REPLY_DOMAIN = env(
+    "PARCOURS_INBOUND_REPLY_DOMAIN",
+    default=PARCOURS_INBOUND_DOMAINS[0] if PARCOURS_INBOUND_DOMAINS else "",
+).lower()
+PARCOURS_INBOUND_MAX_BYTES = env.int("PARCOURS_INBOUND_MAX_BYTES", default=25 * 1024 * 1024)
+PARCOURS_INBOUND_HOST = env("PARCOURS_INBOUND_HOST", default="127.0.0.1")
+PARCOURS_INBOUND_PORT = env.int("PARCOURS_INBOUND_PORT", default=2525)
+
+# Text messages (docs/channels.md): the backend that sends them, a dotted path;
+# "parcours.channels.sms.backends.console.SmsBackend" prints them,
+# "parcours.channels.sms.backends.filebased.SmsBackend" writes them under SMS_FILE_PATH.
+SMS_BACKEND = env("SMS_BACKEND", default="parcours.channels.sms.backends.console.SmsBackend")
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+SMS_SENDER = env("SMS_SENDER", default="PARCOURS")
 
 # Background work: django-tasks with its database backend, run by `manage.py run_worker`.
 TASKS = {
