@@ -50,6 +50,11 @@ PERIODIC_JOBS = [
         task_path="parcours.appointments.tasks.expire_waiting_list_offers",
         every=timedelta(minutes=5),
     ),
+    PeriodicJob(
+        name="compute_daily_stats",
+        task_path="parcours.stats.tasks.compute_daily_stats",
+        every=timedelta(hours=1),
+    ),
 ]
 
 

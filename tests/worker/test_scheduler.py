@@ -72,6 +72,7 @@ def test_every_periodic_job_points_at_a_task():
         JOB,
         "send_appointment_reminders",
         "expire_waiting_list_offers",
+        "compute_daily_stats",
     ]
 
 
