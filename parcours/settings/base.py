@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "parcours.privacy",
     "parcours.listening",
     "parcours.commitments",
+    "parcours.stats",
     "parcours.worker",
     "parcours.outbox",
     "parcours.observability",
