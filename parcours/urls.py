@@ -12,6 +12,7 @@ urlpatterns = [
     path("compte/", include("parcours.accounts.urls")),
     path("agents/", include("parcours.backoffice.urls")),
     path("api/v1/", include("parcours.api.urls")),
+    path("open311/v2/", include("parcours.open311.urls")),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("parcours.portal.urls")),
 ]

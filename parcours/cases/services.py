@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parcours.catalog import form_definition
-from parcours.catalog.enums import ImplicitDecision
+from parcours.catalog.enums import FieldType, ImplicitDecision
 from parcours.catalog.models import Procedure
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.selectors import agent_for
@@ -162,7 +162,11 @@ def case_submit(*, case: Case, by, now: datetime.datetime | None = None) -> Case
             ) from None
         if case.procedure.is_geolocated:
             _place_from_answers(case, definition)
-        if case.procedure.is_geolocated and (case.latitude is None or case.longitude is None):
+        if (
+            case.procedure.is_geolocated
+            and (case.latitude is None or case.longitude is None)
+            and not _place_in_words(case, definition)
+        ):
             raise CaseError(_("Indiquez l'endroit concerné sur la carte."), field="location")
         procedure = case.procedure
         received_on = timezone.localdate(now)
@@ -880,6 +884,16 @@ def _place_from_answers(case: Case, definition: dict) -> None:
         if point:
             case.latitude, case.longitude = point["lat"], point["lng"]
             return
+
+
+def _place_in_words(case: Case, definition: dict) -> bool:
+    """A report without a position may say where in words: an answer to an address
+    field (someone who cannot use the map, or an Open311 ``address_string``)."""
+    return any(
+        field.get("type") == FieldType.ADDRESS
+        and str(case.form_data.get(field["name"]) or "").strip()
+        for field in definition.get("fields", [])
+    )
 
 
 def _lock(case: Case) -> Case:

@@ -545,13 +545,21 @@ PROCEDURES = (
                     ("other", "Autre problème"),
                 ),
             ),
-            _field("location", "Où ?", FieldType.LOCATION, required=True),
+            _field(
+                "location",
+                "Où ?",
+                FieldType.LOCATION,
+                help="Placez le problème sur la carte, ou indiquez son adresse ci-dessous.",
+            ),
+            # Open311 GeoReport v2 (docs/open311.md) fills these two from its own
+            # address_string and description arguments.
             _field(
                 "address_hint",
                 "Adresse ou repère",
-                FieldType.TEXT,
+                FieldType.ADDRESS,
                 max_length=200,
-                help="Par exemple : devant le numéro 12.",
+                help="Par exemple : devant le numéro 12. Obligatoire sans position sur la carte.",
+                open311="address_string",
             ),
             _field(
                 "description",
@@ -559,6 +567,7 @@ PROCEDURES = (
                 FieldType.TEXTAREA,
                 required=True,
                 max_length=1000,
+                open311="description",
             ),
             _field("danger", "Le problème présente un danger immédiat", FieldType.BOOLEAN),
             _field(

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "parcours.portal",
     "parcours.backoffice",
     "parcours.api",
+    "parcours.open311",
     "parcours.demo",
 ]
 
@@ -149,6 +150,10 @@ PARCOURS_PROXY_COUNT = env.int("PARCOURS_PROXY_COUNT", default=0)
 # The JSON API: requests allowed per token in each window of seconds (then 429).
 PARCOURS_API_RATE_LIMIT = env.int("PARCOURS_API_RATE_LIMIT", default=120)
 PARCOURS_API_RATE_WINDOW = env.int("PARCOURS_API_RATE_WINDOW", default=60)
+# Open311 GeoReport v2 (docs/open311.md): requests per window for each api_key, and for
+# each client address on the methods without a key.
+PARCOURS_OPEN311_RATE_LIMIT = env.int("PARCOURS_OPEN311_RATE_LIMIT", default=120)
+PARCOURS_OPEN311_RATE_WINDOW = env.int("PARCOURS_OPEN311_RATE_WINDOW", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from parcours.demo.flush import flush_domain, has_domain_data
 from parcours.demo.generator import DEMO_VOLUME, generate
 from parcours.demo.message_templates import seed_message_templates
+from parcours.demo.open311 import seed_open311
 from parcours.demo.two_factor import enrol_demo_agents
 
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         report = generate(DEMO_VOLUME, seed=seed, log=self.stdout.write if verbose else None)
         enrol_demo_agents()
         seed_message_templates()
+        seed_open311()
         self.stdout.write(
             self.style.SUCCESS(
                 _(
