@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("parcours.portal.profile.urls")),
     path("", include("parcours.contacts.urls")),
     path("", include("parcours.portal.appointments.urls")),
+    path("", include("parcours.portal.listening.urls")),
     path("contact/", views.contact, name="contact"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("dossiers/", views.cases, name="cases"),

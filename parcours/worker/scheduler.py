@@ -51,6 +51,11 @@ PERIODIC_JOBS = [
         every=timedelta(minutes=5),
     ),
     PeriodicJob(
+        name="feedback_invitations",
+        task_path="parcours.listening.tasks.feedback_invitations",
+        every=timedelta(minutes=15),
+    ),
+    PeriodicJob(
         name="compute_daily_stats",
         task_path="parcours.stats.tasks.compute_daily_stats",
         every=timedelta(hours=1),
