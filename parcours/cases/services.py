@@ -942,13 +942,19 @@ def _ensure_actor(case: Case, actor: Actor, by) -> None:
 
 
 def _ensure_citizen_side(*, person: Person, by) -> None:
-    """The person themself, or an agent of their administration acting for them
-    (at the counter, on the phone)."""
+    """The person themself, an agent of their administration acting for them (at the
+    counter, on the phone), or a helper (aidant) holding an active mandate of theirs."""
     if by is None or not getattr(by, "is_authenticated", False):
         raise NotAllowed()
     if person.user_id == by.pk or by.is_superuser:
         return
     agent = agent_for(by)
+    if agent is not None and agent.role == AgentRole.HELPER:
+        from parcours.mandates.selectors import covers_person
+
+        if covers_person(by, person):
+            return
+        raise NotAllowed(_("Vous n'avez pas de mandat en cours de cette personne."))
     if agent is None or agent.organisation_id != person.organisation_id:
         raise NotAllowed()
 

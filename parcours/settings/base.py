@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "parcours.appointments",
     "parcours.notifications",
     "parcours.privacy",
+    "parcours.mandates",
     "parcours.listening",
     "parcours.commitments",
     "parcours.stats",

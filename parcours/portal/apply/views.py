@@ -1,8 +1,9 @@
 """Applying online: start a request, fill it in step by step, review it, send it.
 
 Every step saves the draft, even with mistakes, so the person can leave and come back.
-Only the person who owns a draft may see or change it: every view fetches it through
-``Case.objects.owned_by(user)``, the person's own cases.
+Only the person who owns a draft may see or change it, or a helper (aidant) who started
+it for them under a mandate still in force: every view fetches it through
+``_own_cases(user)``. A helper whose mandate ended is told why (403).
 """
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from parcours.cases.services import (
     size_label,
 )
 from parcours.catalog.models import Procedure
+from parcours.mandates import selectors as mandate_selectors
 from parcours.people.models import Person
 
 from .forms import SITUATION_SPEC, StepForm, answer_display, steps_of, visible_names
@@ -61,10 +63,13 @@ def _person_for(request, procedure: Procedure) -> Person:
 
 
 def _own_cases(user):
-    return Case.objects.owned_by(user)
+    """The person's own cases, and those a helper started for a person under a mandate
+    in force today."""
+    return Case.objects.filter(mandate_selectors.filed_cases_q(user))
 
 
 def _draft_or_404(request, pk: int) -> Case:
+    mandate_selectors.deny_if_ended(request.user, case_id=pk)
     return get_object_or_404(
         _own_cases(request.user)
         .filter(state=CaseState.DRAFT)
@@ -298,6 +303,13 @@ def _render_step(request, case: Case, plan: Plan, step: int, form: StepForm):
 
 
 def _saved_for_later(request, case: Case):
+    mandate = mandate_selectors.acting_mandate(request.user, case)
+    if mandate is not None:
+        messages.success(
+            request,
+            _("Le brouillon est enregistré : vous le retrouverez sur la page du mandat."),
+        )
+        return redirect("helpers:mandate", pk=mandate.pk)
     messages.success(
         request,
         _(
@@ -520,11 +532,15 @@ def apply_document_remove(request, pk, document_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply_review(request, pk):
+    mandate_selectors.deny_if_ended(request.user, case_id=pk)
     case = get_object_or_404(
         _own_cases(request.user).select_related("procedure", "procedure_version"), pk=pk
     )
     if case.state != CaseState.DRAFT:
         # Sent already (a second click, another tab): show what was sent.
+        mandate = mandate_selectors.acting_mandate(request.user, case)
+        if case.reference and mandate is not None:
+            return redirect("helpers:case", pk=mandate.pk, reference=case.reference)
         if case.reference:
             return redirect("portal:apply_done", reference=case.reference)
         raise Http404
@@ -592,6 +608,17 @@ def _submit(request, case: Case, plan: Plan):
         first = min(plan.step_of(name) for name in in_steps)
         return redirect(_step_url(case, first))
     request.session.pop(ERRORS_KEY.format(pk=case.pk), None)
+    mandate = mandate_selectors.acting_mandate(request.user, case)
+    if mandate is not None:
+        messages.success(
+            request,
+            _(
+                "La demande de %(name)s est envoyée. Son accusé de réception lui est adressé ; "
+                "vous suivez le dossier ici."
+            )
+            % {"name": mandate.person_name},
+        )
+        return redirect("helpers:case", pk=mandate.pk, reference=case.reference)
     return redirect("portal:apply_done", reference=case.reference)
 
 
