@@ -121,3 +121,19 @@ def target_in_days(commitment: Commitment) -> int:
     if commitment.target_unit == DelayUnit.WORKING_DAYS:
         return commitment.target * 7 // 5
     return commitment.target
+
+
+def at_risk_counts(unit: Unit) -> dict[int | None, int]:
+    """Active alerts of a unit per agent holding the item (None: nobody holds it)."""
+    from django.db.models import Count
+
+    from .models import CommitmentAlert
+
+    return {
+        row["agent_id"]: row["n"]
+        for row in CommitmentAlert.objects.active()
+        .filter(organisation_id=unit.organisation_id, unit=unit)
+        .values("agent_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }

@@ -28,10 +28,12 @@ from parcours.cases.enums import FINAL_STATES, CaseChannel, CaseState
 from parcours.cases.models import Case
 from parcours.catalog.enums import CommitmentKind
 from parcours.commitments.selectors import CommitmentBook, due_on
+from parcours.contacts.enums import CallbackStatus
+from parcours.contacts.models import CallbackRequest
 
 from . import buckets
 from .enums import Subject
-from .models import DailyStat
+from .models import DailyStat, DailySummary
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,11 @@ class Row:
     satisfied: int = 0
     dissatisfied: int = 0
     histogram: list = field(default_factory=lambda: [0] * buckets.COUNT)
+
+    def merge(self, other: "Row") -> None:
+        for name in MEASURES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.histogram = [a + b for a, b in zip(self.histogram, other.histogram, strict=True)]
 
     def add_duration(self, days: float) -> None:
         days = max(days, 0.0)
@@ -253,6 +260,28 @@ def _compute_appointments(rows, day, start, end, organisation_ids, book) -> None
             )
 
 
+def _compute_callbacks(rows, day, organisation_ids) -> None:
+    """Call-backs the citizens asked for on that day (cancelled ones left out):
+    ``started`` asked, ``completed`` made (the share of calls answered)."""
+    callbacks = CallbackRequest.objects.filter(day=day).exclude(status=CallbackStatus.CANCELLED)
+    if organisation_ids is not None:
+        callbacks = callbacks.filter(organisation_id__in=organisation_ids)
+    for values in (
+        callbacks.values(
+            "organisation_id",
+            "unit_id",
+            stat_territory=Coalesce(F("person__postcode"), models.Value("")),
+            stat_language=Coalesce(F("person__preferred_language"), models.Value("")),
+        )
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=CallbackStatus.DONE)))
+        .order_by()
+    ):
+        values["channel"] = "phone"
+        row = rows[_key(values, Subject.CALLBACK)]
+        row.started += values["n"]
+        row.completed += values["done"]
+
+
 def _compute_feedback(rows, day, organisation_ids) -> None:
     """Satisfaction answers given that day (the listening app, when installed)."""
     if not apps.is_installed("parcours.listening"):
@@ -278,6 +307,27 @@ def _compute_feedback(rows, day, organisation_ids) -> None:
         row.dissatisfied += n if score in DISSATISFIED else 0
 
 
+MEASURES = [name for name in Row.__dataclass_fields__ if name != "histogram"]
+
+
+def _stat(model, day, key, row, *, equality=False):
+    organisation_id, unit_id, procedure_id, subject, channel = key[:5]
+    stat = model(
+        day=day,
+        organisation_id=organisation_id,
+        unit_id=unit_id,
+        procedure_id=procedure_id,
+        subject=subject,
+        channel=channel,
+        **{name: getattr(row, name) for name in MEASURES},
+    )
+    if equality:
+        stat.territory, stat.assisted, stat.language = key[5:]
+    for name, count in zip(buckets.FIELDS, row.histogram, strict=True):
+        setattr(stat, name, count)
+    return stat
+
+
 def compute_day(day: datetime.date, organisation_ids=None) -> int:
     """Replace the statistics of ``day`` (of some organisations, or all). Returns the
     number of rows written."""
@@ -288,36 +338,23 @@ def compute_day(day: datetime.date, organisation_ids=None) -> int:
     rows: dict[tuple, Row] = defaultdict(Row)
     _compute_cases(rows, day, start, end, organisation_ids, book)
     _compute_appointments(rows, day, start, end, organisation_ids, book)
+    _compute_callbacks(rows, day, organisation_ids)
     _compute_feedback(rows, day, organisation_ids)
-    objects = []
+    fine, summaries = [], {}
     for key, row in rows.items():
-        organisation_id, unit_id, procedure_id, subject, channel, territory, assisted, language = (
-            key
-        )
-        stat = DailyStat(
-            day=day,
-            organisation_id=organisation_id,
-            unit_id=unit_id,
-            procedure_id=procedure_id,
-            subject=subject,
-            channel=channel,
-            territory=territory,
-            assisted=assisted,
-            language=language,
-            **{
-                name: getattr(row, name) for name in Row.__dataclass_fields__ if name != "histogram"
-            },
-        )
-        for name, count in zip(buckets.FIELDS, row.histogram, strict=True):
-            setattr(stat, name, count)
-        objects.append(stat)
+        fine.append(_stat(DailyStat, day, key, row, equality=True))
+        summary = summaries.setdefault(key[:6], Row())
+        summary.merge(row)
+    objects = [_stat(DailySummary, day, key, row) for key, row in summaries.items()]
     with transaction.atomic():
-        existing = DailyStat.objects.filter(day=day)
-        if organisation_ids is not None:
-            existing = existing.filter(organisation_id__in=organisation_ids)
-        existing.delete()
-        DailyStat.objects.bulk_create(objects, batch_size=1000)
-    return len(objects)
+        for model in (DailyStat, DailySummary):
+            existing = model.objects.filter(day=day)
+            if organisation_ids is not None:
+                existing = existing.filter(organisation_id__in=organisation_ids)
+            existing.delete()
+        DailyStat.objects.bulk_create(fine, batch_size=1000)
+        DailySummary.objects.bulk_create(objects, batch_size=1000)
+    return len(fine)
 
 
 def compute_period(

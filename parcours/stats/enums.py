@@ -7,6 +7,7 @@ class Subject(models.TextChoices):
 
     CASE = "case", _("Dossiers")
     APPOINTMENT = "appointment", _("Rendez-vous")
+    CALLBACK = "callback", _("Rappels téléphoniques demandés")
     FEEDBACK = "feedback", _("Avis des usagers")
 
 

@@ -17,19 +17,19 @@ from . import buckets
 from .enums import Subject
 
 
-class DailyStat(models.Model):
+class Measures(models.Model):
+    """What is counted for each day and combination of dimensions."""
+
     day = models.DateField(_("jour"))
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, related_name="+")
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, null=True, related_name="+")
     subject = models.CharField(_("objet"), max_length=16, choices=Subject.choices)
     channel = models.CharField(_("canal"), max_length=16, blank=True)
-    territory = models.CharField(_("territoire"), max_length=10, blank=True)
-    assisted = models.BooleanField(_("accompagné"), default=False)
-    language = models.CharField(_("langue"), max_length=8, blank=True)
 
-    # Flows of the day: items started (cases received, appointments booked) and
-    # completed (cases decided, withdrawn or closed), with their outcome.
+    # Flows of the day: items started (cases received, appointments booked, call-backs
+    # asked for that day) and completed (cases decided, withdrawn or closed; call-backs
+    # made), with their outcome.
     started = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
@@ -46,7 +46,7 @@ class DailyStat(models.Model):
     # Stock at the end of the day (cases): open, and open past their legal date.
     backlog = models.PositiveIntegerField(default=0)
     overdue = models.PositiveIntegerField(default=0)
-    # Feedback (issue "listening"): answers on a 1–5 scale.
+    # Feedback (the listening app): answers on a 1–5 scale.
     satisfaction_count = models.PositiveIntegerField(default=0)
     satisfaction_sum = models.PositiveIntegerField(default=0)
     satisfaction_squares = models.PositiveIntegerField(default=0)
@@ -54,6 +54,25 @@ class DailyStat(models.Model):
     dissatisfied = models.PositiveIntegerField(default=0)
 
     computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.day} {self.subject} {self.organisation_id}/{self.unit_id}"
+
+
+for _name in buckets.FIELDS:
+    Measures.add_to_class(_name, models.PositiveIntegerField(default=0))
+
+
+class DailyStat(Measures):
+    """The finest grain, with the equality dimensions: what the equality dashboards
+    read."""
+
+    territory = models.CharField(_("territoire"), max_length=10, blank=True)
+    assisted = models.BooleanField(_("accompagné"), default=False)
+    language = models.CharField(_("langue"), max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("statistique quotidienne")
@@ -64,9 +83,17 @@ class DailyStat(models.Model):
             models.Index(fields=["procedure", "subject", "day"]),
         ]
 
-    def __str__(self):
-        return f"{self.day} {self.subject} {self.organisation_id}/{self.unit_id}"
 
+class DailySummary(Measures):
+    """The same figures without the equality dimensions (territory, assisted,
+    language): far fewer rows, what the dashboards, the public results and the
+    procedure pages read."""
 
-for _i, _name in enumerate(buckets.FIELDS):
-    DailyStat.add_to_class(_name, models.PositiveIntegerField(default=0))
+    class Meta:
+        verbose_name = _("synthèse quotidienne")
+        verbose_name_plural = _("synthèses quotidiennes")
+        indexes = [
+            models.Index(fields=["organisation", "subject", "day"]),
+            models.Index(fields=["organisation", "unit", "subject", "day"]),
+            models.Index(fields=["procedure", "subject", "day"]),
+        ]

@@ -19,7 +19,7 @@ from parcours.people.enums import Channel, Language
 
 from . import buckets
 from .enums import Dimension, Subject
-from .models import DailyStat
+from .models import DailyStat, DailySummary
 
 # Groups of fewer than this many items are suppressed (the usual statistical-secrecy
 # threshold of French public statistics for counts of people: 11).
@@ -64,8 +64,11 @@ class Scope:
     procedure_id: int | None = None
     channel: str = ""
 
-    def rows(self, subject: str | None = None) -> QuerySet:
-        rows = DailyStat.objects.filter(
+    def rows(self, subject: str | None = None, *, equality: bool = False) -> QuerySet:
+        """The daily summaries, or with ``equality`` the finer rows that carry the
+        territory, assisted and language dimensions."""
+        model = DailyStat if equality else DailySummary
+        rows = model.objects.filter(
             organisation_id=self.organisation_id, day__gte=self.since, day__lte=self.until
         )
         if subject:
@@ -305,10 +308,12 @@ def equality(scope: Scope, dimension: str) -> dict:
     and not tested.
     """
     column = DIMENSION_FIELDS[dimension]
-    cases = _grouped(scope.rows(Subject.CASE), column)
-    waits = _grouped(scope.rows(Subject.APPOINTMENT), column)
+    cases = _grouped(scope.rows(Subject.CASE, equality=True), column)
+    waits = _grouped(scope.rows(Subject.APPOINTMENT, equality=True), column)
     feedback = (
-        _grouped(scope.rows(Subject.FEEDBACK), column) if dimension == Dimension.CHANNEL else {}
+        _grouped(scope.rows(Subject.FEEDBACK, equality=True), column)
+        if dimension == Dimension.CHANNEL
+        else {}
     )
     values = sorted(
         set(cases) | set(waits) | set(feedback), key=lambda v: (v in ("", None), str(v))
@@ -367,31 +372,7 @@ def equality(scope: Scope, dimension: str) -> dict:
     }
 
 
-# --- the public results and the procedure pages --------------------------------------
-
-
-def public_results(organisation_id: int, since: datetime.date, until: datetime.date) -> dict:
-    """The Services Publics+ indicators of an organisation over a period, with small
-    groups suppressed. No personal data: counts and shares only."""
-    scope = Scope(organisation_id=organisation_id, since=since, until=until)
-    cases = scope.rows(Subject.CASE).aggregate(**sums())
-    feedback = scope.rows(Subject.FEEDBACK).aggregate(**sums())
-    with_commitment = cases["with_commitment"]
-    durations = Durations(histogram(cases))
-    enough = durations.enough
-    return {
-        "since": since,
-        "until": until,
-        "cases_received": cases["started"],
-        "decisions": cases["accepted"] + cases["rejected"],
-        "decisions_with_commitment": with_commitment,
-        "within_commitment_rate": (
-            cases["within_commitment"] / with_commitment if with_commitment >= MIN_GROUP else None
-        ),
-        "median_days": durations.median if enough else None,
-        "p90_days": durations.p90 if enough else None,
-        "satisfaction": satisfaction_figures(feedback),
-    }
+# --- the procedure pages --------------------------------------
 
 
 PROCEDURE_WINDOW_DAYS = 183
@@ -401,7 +382,7 @@ def procedure_times(procedure_id: int, today: datetime.date) -> dict:
     """Measured time to a decision of a procedure over the last six months (time
     waiting for the citizen excluded), or too few decisions to say."""
     since = today - datetime.timedelta(days=PROCEDURE_WINDOW_DAYS)
-    values = DailyStat.objects.filter(
+    values = DailySummary.objects.filter(
         procedure_id=procedure_id, subject=Subject.CASE, day__gte=since, day__lt=today
     ).aggregate(**sums(buckets.FIELDS))
     durations = Durations(histogram(values))
