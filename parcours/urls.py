@@ -11,6 +11,7 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("compte/", include("parcours.accounts.urls")),
     path("agents/", include("parcours.backoffice.urls")),
+    path("agents/", include("parcours.channels.urls")),
     path("aidant/", include("parcours.mandates.helper_urls")),
     path("mes-mandats/", include("parcours.mandates.urls")),
     path("api/v1/", include("parcours.api.urls")),

@@ -251,6 +251,20 @@ def sharing_consent_entries(person: Person, scope: Scope, limit: int) -> list[En
 
 # Mandates (a helper acting for the person) join as one more source once the Mandate
 # model exists: a function of (person, scope, limit) returning entries.
+def channel_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
+    """Calls, visits and letters recorded by agents (parcours.channels)."""
+    from parcours.channels.timeline import contact_entries
+
+    return contact_entries(person, scope, limit)
+
+
+def merge_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
+    """The duplicate records merged into this one, for the audit (parcours.channels)."""
+    from parcours.channels.timeline import merge_entries as entries
+
+    return entries(person, scope, limit)
+
+
 SOURCES: tuple[Callable[[Person, Scope, int], list[Entry]], ...] = (
     case_entries,
     message_entries,
@@ -259,6 +273,8 @@ SOURCES: tuple[Callable[[Person, Scope, int], list[Entry]], ...] = (
     document_entries,
     identity_dispute_entries,
     sharing_consent_entries,
+    channel_entries,
+    merge_entries,
 )
 
 

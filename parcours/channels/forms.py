@@ -1,0 +1,168 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parcours.cases.enums import CaseChannel
+from parcours.contacts.forms import LongTextField
+
+from .enums import ContactChannel, ContactDirection
+from .services import ASSISTED_CHANNELS, OUTCOME_MAX_LENGTH, SUBJECT_MAX_LENGTH
+
+DATE_INVALID = _("Écrivez la date sous la forme jj/mm/aaaa, par exemple 16/03/1984.")
+
+
+class FindPersonForm(forms.Form):
+    q = forms.CharField(
+        label=_("Nom, courriel, téléphone ou date de naissance"),
+        help_text=_("Par exemple « Durand », « 06 12 34 56 78 » ou « 16/03/1984 »."),
+        max_length=200,
+        required=False,
+    )
+
+
+class PersonForm(forms.Form):
+    given_name = forms.CharField(
+        label=_("Prénom(s)"),
+        max_length=150,
+        error_messages={"required": _("Indiquez le prénom de la personne.")},
+    )
+    family_name = forms.CharField(
+        label=_("Nom de naissance"),
+        max_length=150,
+        error_messages={"required": _("Indiquez le nom de la personne.")},
+    )
+    birth_date = forms.DateField(
+        label=_("Date de naissance"),
+        help_text=_("Facultatif. Au format jj/mm/aaaa."),
+        required=False,
+        error_messages={"invalid": DATE_INVALID},
+    )
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        required=False,
+        error_messages={"invalid": _("Écrivez une adresse complète, par exemple nom@exemple.fr.")},
+    )
+    phone = forms.CharField(
+        label=_("Téléphone"),
+        help_text=_("Par exemple 06 12 34 56 78."),
+        max_length=32,
+        required=False,
+    )
+    street = forms.CharField(label=_("Adresse"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Code postal"), max_length=10, required=False)
+    city = forms.CharField(label=_("Commune"), max_length=100, required=False)
+
+
+class CaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.reference} — {obj.procedure.title}"
+
+
+class UnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ContactForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Canal"),
+        choices=ContactChannel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez téléphone, guichet ou courrier.")},
+    )
+    direction = forms.ChoiceField(
+        label=_("Sens"),
+        choices=ContactDirection.choices,
+        initial=ContactDirection.INBOUND,
+        widget=forms.RadioSelect,
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("Date et heure"),
+        help_text=_("Laissez vide pour maintenant."),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={"invalid": _("Écrivez la date et l'heure, par exemple 16/03/2026 14:30.")},
+    )
+    unit = UnitField(
+        label=_("Service"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": _("Choisissez l'un de vos services.")},
+    )
+    subject = forms.CharField(
+        label=_("Objet"),
+        max_length=SUBJECT_MAX_LENGTH,
+        help_text=_("En quelques mots, par exemple « Question sur la cantine »."),
+        error_messages={"required": _("Indiquez l'objet de l'échange en quelques mots.")},
+    )
+    outcome = LongTextField(
+        label=_("Suite donnée"),
+        help_text=_("Facultatif. Ce qui a été répondu ou convenu."),
+        max_length=OUTCOME_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    case = CaseChoiceField(
+        label=_("Dossier concerné"),
+        queryset=None,
+        required=False,
+        empty_label=_("Aucun dossier en particulier"),
+    )
+    scan = forms.FileField(
+        label=_("Courrier numérisé (PDF)"),
+        help_text=_("Pour un courrier reçu seulement."),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args, units, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["case"].queryset = cases
+
+
+class AssistedStartForm(forms.Form):
+    procedure = forms.ModelChoiceField(
+        label=_("Démarche"),
+        queryset=None,
+        empty_label=_("Choisissez une démarche"),
+        error_messages={"required": _("Choisissez la démarche.")},
+    )
+    channel = forms.ChoiceField(
+        label=_("La demande est faite"),
+        choices=[(value, CaseChannel(value).label) for value in ASSISTED_CHANNELS],
+        initial=CaseChannel.COUNTER,
+        widget=forms.RadioSelect,
+    )
+    accompanied = forms.BooleanField(
+        label=_("Accompagnement : la personne est présente et remplit la demande avec moi"),
+        help_text=_("Au guichet seulement. C'est noté sur la demande."),
+        required=False,
+    )
+
+    def __init__(self, *args, procedures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = procedures
+
+
+class AttachForm(forms.Form):
+    person = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choisissez la personne.")},
+    )
+    case = forms.CharField(
+        label=_("Numéro de dossier"),
+        help_text=_("Facultatif, par exemple 2026-SCO-000123."),
+        max_length=20,
+        required=False,
+    )
+
+
+class DismissForm(forms.Form):
+    reason = LongTextField(
+        label=_("Pourquoi l'écarter ?"),
+        help_text=_("Par exemple « publicité » ou « envoyé par erreur »."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Dites pourquoi ce courriel est écarté.")},
+    )
