@@ -4,6 +4,7 @@ from .views import (
     actions,
     appointments,
     cases,
+    listening,
     margins,
     message_templates,
     opinions,
@@ -28,6 +29,24 @@ urlpatterns = [
     path("equipe/<slug:unit>/", team.team, name="team"),
     path("equipe/<slug:unit>/marges/", margins.report, name="margins_report"),
     path("dossiers/<str:reference>/", cases.case_detail, name="case"),
+    path("ecoute/", listening.home, name="listening"),
+    path(
+        "ecoute/experiences/<uuid:public_id>/", listening.experience, name="listening_experience"
+    ),
+    path("ecoute/remontees/<int:pk>/", listening.report, name="listening_report"),
+    path(
+        "ecoute/demarches/<str:code>/remontees/",
+        listening.procedure_reports,
+        name="listening_procedure_reports",
+    ),
+    path("ecoute/idees/<int:pk>/", listening.idea, name="listening_idea"),
+    path("reclamations/<str:reference>/", listening.complaint, name="complaint"),
+    path(
+        "dossiers/<str:reference>/reclamation/",
+        listening.complaint_record,
+        name="complaint_record",
+    ),
+    path("dossiers/<str:reference>/remontee/", listening.report_friction, name="report_friction"),
     path("dossiers/<str:reference>/prendre/", cases.take, name="case_take"),
     path("dossiers/<str:reference>/reattribuer/", team.reassign, name="case_reassign"),
     path("dossiers/<str:reference>/pieces/<int:pk>/", cases.document, name="document"),

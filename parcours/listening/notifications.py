@@ -84,3 +84,70 @@ class ExperienceConfirmationNotification(ExperienceNotification):
 
 class ExperienceReplyNotification(ExperienceNotification):
     template_name = "experience_reply"
+
+
+class ComplaintNotification(PersonNotification):
+    """To the complainant: the acknowledgement (reference, date), then the answer.
+    Always sent when we have an address: it is the record of their complaint."""
+
+    def __init__(self, complaint, *, kind: str):
+        self.complaint = complaint
+        self.person = complaint.person
+        self.template_name = f"complaint_{kind}"
+
+    def context(self) -> dict:
+        return {
+            "complaint": self.complaint,
+            "person": self.person,
+            "unit": self.complaint.unit,
+            "url": absolute(reverse("portal:complaint", args=[self.complaint.reference])),
+        }
+
+
+class ComplaintEscalationNotification(EmailNotification):
+    """To the unit's managers and the organisation's administrators: a complaint is past
+    its response date."""
+
+    template_name = "complaint_escalated"
+
+    def __init__(self, complaint):
+        self.complaint = complaint
+
+    def recipients(self) -> list[str]:
+        from .services.complaints import managers_of
+
+        return sorted(
+            {agent.user.email for agent in managers_of(self.complaint) if agent.user.email}
+        )
+
+    def context(self) -> dict:
+        return {
+            "complaint": self.complaint,
+            "unit": self.complaint.unit,
+            "url": absolute(reverse("backoffice:complaint", args=[self.complaint.reference])),
+        }
+
+
+class IdeaStatusNotification(EmailNotification):
+    """To a supporter (or the author) of an idea: the service's answer."""
+
+    template_name = "idea_status"
+
+    def __init__(self, change, user):
+        self.change = change
+        self.user = user
+
+    def recipients(self) -> list[str]:
+        return [self.user.email] if self.user.email else []
+
+    def language(self) -> str:
+        person = self.user.people.first()
+        return (person.preferred_language if person else "") or settings.LANGUAGE_CODE
+
+    def context(self) -> dict:
+        idea = self.change.idea
+        return {
+            "change": self.change,
+            "idea": idea,
+            "url": absolute(reverse("portal:idea", args=[idea.organisation.slug, idea.pk])),
+        }

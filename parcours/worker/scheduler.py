@@ -56,6 +56,11 @@ PERIODIC_JOBS = [
         every=timedelta(minutes=15),
     ),
     PeriodicJob(
+        name="escalate_overdue_complaints",
+        task_path="parcours.listening.tasks.escalate_overdue_complaints",
+        every=timedelta(hours=1),
+    ),
+    PeriodicJob(
         name="compute_daily_stats",
         task_path="parcours.stats.tasks.compute_daily_stats",
         every=timedelta(hours=1),

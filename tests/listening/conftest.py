@@ -25,3 +25,8 @@ def decided_case(procedure, citizen_a):
         to_state=CaseState.ACCEPTED,
     )
     return case
+
+
+# The back office's cast (a manager of unit 2, an organisation administrator) and its
+# empty cache between sign-ins.
+from tests.backoffice.conftest import _empty_cache, manager_2, org_admin  # noqa: E402, F401

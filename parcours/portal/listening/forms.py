@@ -155,3 +155,94 @@ class ExperienceForm(forms.Form):
             self.fields["email"].error_messages["required"] = _(
                 "Indiquez votre adresse électronique : nous vous enverrons un lien pour confirmer."
             )
+
+
+class ComplaintForm(forms.Form):
+    unit = UnitChoiceField(
+        label=_("Le service concerné"),
+        queryset=None,
+        empty_label=_("Choisissez un service"),
+        error_messages={"required": _("Choisissez le service concerné par votre réclamation.")},
+    )
+    cases = forms.ModelMultipleChoiceField(
+        label=_("Les dossiers concernés (facultatif)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    subject = forms.CharField(
+        label=_("L'objet de votre réclamation"),
+        max_length=200,
+        error_messages={"required": _("Indiquez en quelques mots l'objet de votre réclamation.")},
+    )
+    description = long_text(
+        _("Ce qui s'est passé"),
+        _("Les faits, les dates, les personnes rencontrées. 4 000 caractères au plus."),
+        max_length=4_000,
+        rows=8,
+        error_messages={"required": _("Décrivez ce qui s'est passé.")},
+    )
+    expected = long_text(
+        _("Ce que vous attendez de nous (facultatif)"),
+        _("Une correction, des excuses, une explication… 2 000 caractères au plus."),
+        required=False,
+        rows=3,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from parcours.cases.models import Case
+        from parcours.organisations.models import Unit
+
+        super().__init__(*args, **kwargs)
+        organisations = user.people.values("organisation")
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(is_active=True, organisation__in=organisations)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
+        self.fields["cases"].queryset = (
+            Case.objects.filter(person__user=user, reference__isnull=False)
+            .select_related("procedure")
+            .order_by("-submitted_at")
+        )
+        self.fields["cases"].label_from_instance = lambda case: (
+            f"{case.reference} — {case.procedure.title}"
+        )
+
+
+class IdeaForm(forms.Form):
+    procedure = forms.ModelChoiceField(
+        label=_("La démarche à améliorer (facultatif)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Le service en général"),
+    )
+    title = forms.CharField(
+        label=_("Votre idée en une phrase"),
+        max_length=150,
+        error_messages={"required": _("Donnez un titre à votre idée.")},
+    )
+    body = long_text(
+        _("Expliquez votre idée"),
+        _("Ce qui gêne aujourd'hui, ce que vous proposez. 4 000 caractères au plus."),
+        max_length=4_000,
+        rows=6,
+        error_messages={"required": _("Expliquez votre idée en quelques mots.")},
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        from parcours.catalog.models import Procedure
+
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = Procedure.objects.published().filter(
+            organisation=organisation
+        )
+
+
+class CommentForm(forms.Form):
+    body = long_text(
+        _("Votre commentaire"),
+        _("2 000 caractères au plus. Les noms, adresses et numéros sont masqués."),
+        rows=3,
+        error_messages={"required": _("Écrivez votre commentaire.")},
+    )
