@@ -26,6 +26,7 @@ from parcours.catalog.models import Procedure
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.selectors import agent_for
 from parcours.people.models import DataSharingConsent, Person
+from parcours.studio import routing as studio_routing
 
 from . import clock, holding, prefill
 from .enums import (
@@ -168,6 +169,10 @@ def case_submit(*, case: Case, by, now: datetime.datetime | None = None) -> Case
             and not _place_in_words(case, definition)
         ):
             raise CaseError(_("Indiquez l'endroit concerné sur la carte."), field="location")
+        # The unit the rules of the version give for these answers (docs/procedures.md).
+        routed = studio_routing.unit_for_case(case)
+        if routed is not None:
+            case.unit = routed
         procedure = case.procedure
         received_on = timezone.localdate(now)
         case.reference = next_reference(

@@ -135,6 +135,25 @@ class Procedure(models.Model):
         return [labels[code] for code in self.life_situations or [] if code in labels]
 
 
+class FrozenVersion(Exception):
+    """A published procedure version was about to change: it never may, since cases
+    filed under it read their form, documents and rules from it."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# What a published version keeps for ever (the studio's content is guarded likewise).
+FROZEN_FIELDS = (
+    "procedure_id",
+    "number",
+    "form_definition",
+    "required_documents",
+    "published_at",
+)
+
+
 class ProcedureVersion(models.Model):
     """A frozen version of a procedure's form and required documents.
 
@@ -168,7 +187,26 @@ class ProcedureVersion(models.Model):
     def save(self, *args, **kwargs):
         if self.organisation_id is None:
             self.organisation_id = self.procedure.organisation_id
+        if self.pk is not None:
+            stored = ProcedureVersion.objects.filter(pk=self.pk).values(*FROZEN_FIELDS).first()
+            if (
+                stored
+                and stored["published_at"] is not None
+                and any(stored[name] != getattr(self, name) for name in FROZEN_FIELDS)
+            ):
+                raise FrozenVersion(
+                    _("Cette version est publiée : elle ne peut plus être modifiée.")
+                )
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.published_at is not None:
+            raise FrozenVersion(_("Cette version est publiée : elle ne peut pas être supprimée."))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     def clean(self):
         errors = {}

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "parcours.organisations",
     "parcours.people",
     "parcours.catalog",
+    "parcours.studio",
     "parcours.cases",
     "parcours.contacts",
     "parcours.channels",

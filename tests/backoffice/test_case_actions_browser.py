@@ -12,7 +12,7 @@ from parcours.cases import casework, services
 from parcours.cases.enums import CaseState
 from parcours.contacts.models import MessageTemplate
 from tests.browser_support import BROWSER_MARKS, violations
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, rewrite_published_version
 
 from . import test_backoffice_browser as base_test
 from .test_backoffice_browser import PASSWORD, sign_in_verified
@@ -54,7 +54,7 @@ def test_an_agent_takes_asks_decides_and_hands_over_wcag_aa(
     first.procedure_version.required_documents = [
         {"code": "bail", "label": "Bail ou quittance de loyer"}
     ]
-    first.procedure_version.save()
+    rewrite_published_version(first.procedure_version)
     device = TOTPDevice.objects.create(user=agent_1.user, name="Téléphone", confirmed=True)
     page = browser.new_page(locale="fr-FR")
 

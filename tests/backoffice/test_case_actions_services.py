@@ -15,7 +15,12 @@ from parcours.contacts import services as contacts
 from parcours.contacts.enums import MessageDirection
 from parcours.contacts.models import MessageTemplate
 from parcours.organisations.enums import AgentRole
-from tests.factories import AgentFactory, OrganisationFactory, UnitFactory
+from tests.factories import (
+    AgentFactory,
+    OrganisationFactory,
+    UnitFactory,
+    rewrite_published_version,
+)
 
 from .conftest import submit
 
@@ -103,7 +108,7 @@ def test_asking_for_documents_suspends_the_clock_and_lists_them(held, agent_1):
         {"code": "domicile", "label": "Justificatif de domicile"},
         {"code": "identite", "label": "Pièce d'identité"},
     ]
-    held.procedure_version.save()
+    rewrite_published_version(held.procedure_version)
     due = timezone.localdate() + datetime.timedelta(days=20)
 
     casework.case_ask_for_information(

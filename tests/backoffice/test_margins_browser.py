@@ -13,6 +13,7 @@ from parcours.cases import casework, queue
 from parcours.cases.enums import MarginKind
 from parcours.cases.models import MarginUse
 from tests.browser_support import BROWSER_MARKS, violations
+from tests.factories import rewrite_published_version
 
 from . import test_backoffice_browser as base_test
 from .test_backoffice_browser import sign_in_verified
@@ -41,7 +42,7 @@ def test_an_agent_uses_each_margin_with_a_reason_and_the_manager_reads_them_wcag
         {"code": "bail", "label": "Bail ou quittance de loyer"},
         {"code": "identite", "label": "Pièce d'identité"},
     ]
-    case.procedure_version.save()
+    rewrite_published_version(case.procedure_version)
     queue.case_take(case=case, by=agent_1.user, reason="Usager reçu au guichet ce matin.")
     casework.case_ask_for_information(
         case=case,

@@ -12,7 +12,7 @@ from parcours.cases.enums import CaseState, EventKind, MarginKind
 from parcours.cases.errors import CaseError, NotAllowed
 from parcours.cases.models import Case, CaseEvent, MarginUse
 from parcours.contacts.models import MessageTemplate
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, rewrite_published_version
 
 from .conftest import submit
 
@@ -37,7 +37,7 @@ def colleague(unit_1):
 def held(submitted, agent_1):
     """A case of unit 1 that agent 1 holds, whose procedure asks for two documents."""
     submitted.procedure_version.required_documents = DOCUMENTS
-    submitted.procedure_version.save()
+    rewrite_published_version(submitted.procedure_version)
     return queue.case_take(case=submitted, by=agent_1.user)
 
 

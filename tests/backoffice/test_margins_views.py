@@ -15,7 +15,7 @@ from parcours.cases import casework, margins, queue
 from parcours.cases.enums import MarginKind
 from parcours.cases.models import Case, MarginUse
 from parcours.contacts.models import MessageTemplate
-from tests.factories import AgentFactory, ProcedureFactory
+from tests.factories import AgentFactory, ProcedureFactory, rewrite_published_version
 
 from .conftest import OUTSIDERS, assert_refused, sign_in_as, submit, verified
 from .conftest import case_url as url
@@ -47,7 +47,7 @@ def colleague(unit_1):
 def awaiting(submitted, agent_1):
     """Held by agent 1, awaiting the citizen's proof of address within 10 days."""
     submitted.procedure_version.required_documents = DOCUMENTS
-    submitted.procedure_version.save()
+    rewrite_published_version(submitted.procedure_version)
     held = queue.case_take(case=submitted, by=agent_1.user)
     return casework.case_ask_for_information(
         case=held, by=agent_1.user, missing="", document_codes=["domicile"], due_on=in_days(10)
@@ -361,7 +361,7 @@ def test_the_decision_letter_says_which_documents_were_waived(submitted, agent_1
     from parcours.cases.decision_letters import decision_letter_context
 
     submitted.procedure_version.required_documents = DOCUMENTS
-    submitted.procedure_version.save()
+    rewrite_published_version(submitted.procedure_version)
     services.case_start_review(case=submitted, by=agent_1.user)
     margins.case_waive_document(
         case=submitted, by=agent_1.user, code="identite", reason="Vérifiée au guichet."

@@ -46,7 +46,7 @@ from tests.browser_support import (
     sign_in_context,
 )
 from tests.cases.test_documents_service import PDF
-from tests.factories import ProcedureFactory
+from tests.factories import ProcedureFactory, rewrite_published_version
 from tests.portal.apply.conftest import FULL_FORM
 
 pytestmark = BROWSER_MARKS
@@ -109,7 +109,7 @@ def citizen_space(transactional_db, settings, monkeypatch, procedure, unit_1, ci
         {"code": "livret", "label": "Livret de famille", "help": "Toutes les pages."},
         {"code": "domicile", "label": "Justificatif de domicile", "required": False},
     ]
-    version.save()
+    rewrite_published_version(version)
     user = citizen_a.user
     # Step 1 is left to fill in (its errors are swept); the canteen question shows.
     draft = services.case_create_draft(

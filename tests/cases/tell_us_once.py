@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parcours.cases import services
 from parcours.cases.models import Case, Document
-from tests.factories import ProcedureFactory
+from tests.factories import ProcedureFactory, rewrite_published_version
 
 from .test_documents_service import PDF
 
@@ -75,7 +75,7 @@ def procedure_asking_again(unit, **options):
     procedure = ProcedureFactory(handling_unit=unit, version=FORM, **options)
     version = procedure.current_version
     version.required_documents = PIECES
-    version.save()
+    rewrite_published_version(version)
     return procedure
 
 

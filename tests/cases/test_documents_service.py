@@ -12,7 +12,7 @@ from parcours.cases import selectors, services
 from parcours.cases.enums import CaseState, EventKind
 from parcours.cases.errors import CaseError, NotAllowed
 from parcours.cases.models import CaseEvent, Document
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, rewrite_published_version
 
 from .helpers import walk_to
 
@@ -69,7 +69,7 @@ def stored_files() -> list[str]:
 def with_documents(draft):
     version = draft.procedure_version
     version.required_documents = REQUIRED
-    version.save()
+    rewrite_published_version(version)
     return draft
 
 

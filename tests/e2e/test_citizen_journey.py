@@ -23,7 +23,7 @@ from parcours.cases.enums import CaseState
 from parcours.cases.models import Case
 from tests.browser_support import BROWSER_MARKS
 from tests.cases.test_documents_service import PDF
-from tests.factories import ProcedureFactory
+from tests.factories import ProcedureFactory, rewrite_published_version
 from tests.notifications.test_smtp import subject_of
 
 pytestmark = BROWSER_MARKS
@@ -115,7 +115,7 @@ def catalogue(transactional_db, unit_1):
         },
         {"code": "quotient", "label": "Attestation de quotient familial", "required": True},
     ]
-    version.save()
+    rewrite_published_version(version)
     return canteen
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import ProcedureFactory
+from tests.factories import ProcedureFactory, rewrite_published_version
 
 FULL_FORM = {
     "fields": [
@@ -82,5 +82,5 @@ def school_procedure(unit_1):
         {"code": "livret", "label": "Livret de famille", "required": True},
         {"code": "domicile", "label": "Justificatif de domicile", "required": True},
     ]
-    version.save()
+    rewrite_published_version(version)
     return procedure

@@ -9,7 +9,12 @@ from parcours.catalog.enums import CommitmentKind, DelayUnit, LifeSituation, The
 from parcours.catalog.models import Commitment
 from parcours.organisations.enums import Weekday
 from parcours.organisations.models import OpeningHours
-from tests.factories import OrganisationFactory, ProcedureFactory, UnitFactory
+from tests.factories import (
+    OrganisationFactory,
+    ProcedureFactory,
+    UnitFactory,
+    rewrite_published_version,
+)
 
 pytestmark = pytest.mark.sqlite
 
@@ -127,7 +132,7 @@ def procedure_with_everything(school, unit_1):
         },
         {"code": "vaccins", "label": "Carnet de vaccination", "required": False},
     ]
-    version.save()
+    rewrite_published_version(version)
     school.decision_delay = 15
     school.decision_delay_unit = DelayUnit.DAYS
     school.what_happens_next = "Vous recevez un certificat d'inscription à présenter à l'école."

@@ -10,7 +10,7 @@ from django.urls import reverse
 from parcours.cases import casework, services
 from parcours.cases.enums import CaseState, Transition
 from parcours.cases.models import CaseEvent
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, rewrite_published_version
 
 pytestmark = pytest.mark.sqlite
 
@@ -331,7 +331,7 @@ def test_the_next_step_lists_the_documents_the_agent_asks_for(
 ):
     version = submitted.procedure_version
     version.required_documents = [{"code": "domicile", "label": "Justificatif de domicile"}]
-    version.save()
+    rewrite_published_version(version)
     case = services.case_start_review(case=submitted, by=agent_1.user)
     casework.case_ask_for_information(
         case=case,

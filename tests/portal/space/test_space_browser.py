@@ -15,6 +15,7 @@ from parcours.organisations.enums import Weekday
 from parcours.organisations.models import OpeningHours
 from tests.browser_support import BROWSER_MARKS, sign_in, violations
 from tests.cases.test_documents_service import PDF
+from tests.factories import rewrite_published_version
 
 pytestmark = BROWSER_MARKS
 
@@ -26,7 +27,7 @@ def awaiting_case(transactional_db, procedure, citizen_a, agent_1, unit_1):
         {"code": "domicile", "label": "Justificatif de domicile", "help": "Moins de 3 mois."},
         {"code": "livret", "label": "Livret de famille", "required": False},
     ]
-    version.save()
+    rewrite_published_version(version)
     Commitment.objects.create(
         organisation=procedure.organisation,
         kind=CommitmentKind.FIRST_REPLY,

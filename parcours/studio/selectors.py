@@ -1,0 +1,38 @@
+"""Reads for the studio, with the access rule built in: an organisation administrator
+sees the procedures of their own organisation, and nobody else sees any."""
+
+from django.db.models import QuerySet
+
+from parcours.catalog.models import Procedure, ProcedureVersion
+from parcours.organisations.enums import AgentRole
+from parcours.organisations.models import Agent
+from parcours.organisations.permissions import uses_backoffice
+
+
+def may_write_procedures(agent: Agent | None) -> bool:
+    return uses_backoffice(agent) and agent.role == AgentRole.ORGANISATION_ADMIN
+
+
+def procedures_for(agent: Agent | None) -> QuerySet[Procedure]:
+    if not may_write_procedures(agent):
+        return Procedure.objects.none()
+    return Procedure.objects.filter(organisation_id=agent.organisation_id).select_related(
+        "handling_unit"
+    )
+
+
+def current_version(procedure: Procedure) -> ProcedureVersion | None:
+    return procedure.current_version
+
+
+def draft_version(procedure: Procedure) -> ProcedureVersion | None:
+    """The version being written: unpublished, after the last published one."""
+    current = procedure.current_version
+    drafts = procedure.versions.filter(published_at__isnull=True)
+    if current is not None:
+        drafts = drafts.filter(number__gt=current.number)
+    return drafts.order_by("-number").first()
+
+
+def published_versions(procedure: Procedure) -> QuerySet[ProcedureVersion]:
+    return procedure.versions.filter(published_at__isnull=False).order_by("-number")
