@@ -166,3 +166,32 @@ class DismissForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Dites pourquoi ce courriel est écarté.")},
     )
+
+
+class MergeForm(forms.Form):
+    keep = forms.ChoiceField(
+        label=_("La fiche à garder"),
+        help_text=_(
+            "L'autre fiche lui est rattachée : dossiers, messages, rendez-vous, accords, "
+            "échanges. Ses coordonnées complètent celles qui manquent."
+        ),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez la fiche à garder.")},
+    )
+    note = LongTextField(
+        label=_("Commentaire"),
+        help_text=_("Facultatif. Par exemple : vérifié avec la personne au téléphone."),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, first, second, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [
+            (
+                str(person.pk),
+                _("n° %(pk)s — %(name)s") % {"pk": person.pk, "name": person.full_name},
+            )
+            for person in (first, second)
+        ]

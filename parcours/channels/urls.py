@@ -20,4 +20,7 @@ urlpatterns = [
         views.assisted_receipt_pdf,
         name="assisted_receipt_pdf",
     ),
+    path("doublons/", views.duplicates, name="duplicates"),
+    path("doublons/<int:first>-<int:second>/", views.duplicate_pair, name="duplicate_pair"),
+    path("fusions/<int:pk>/", views.merge_detail, name="merge"),
 ]

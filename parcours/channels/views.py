@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parcours.backoffice.decorators import agent_required
+from parcours.backoffice.decorators import agent_required, manager_required
 from parcours.cases import prefill
 from parcours.cases import selectors as case_selectors
 from parcours.cases.enums import CaseState
@@ -29,8 +29,8 @@ from parcours.catalog.models import Procedure
 from parcours.organisations import permissions
 from parcours.portal.apply.forms import SITUATION_SPEC, StepForm, visible_names
 
-from . import selectors, services
-from .enums import ContactChannel
+from . import merges, selectors, services
+from .enums import ContactChannel, DuplicateReason
 from .errors import ChannelError
 from .forms import (
     AssistedStartForm,
@@ -38,9 +38,10 @@ from .forms import (
     ContactForm,
     DismissForm,
     FindPersonForm,
+    MergeForm,
     PersonForm,
 )
-from .models import InboundEmail
+from .models import InboundEmail, PersonMerge
 
 
 def _add_error(form, error: ChannelError) -> None:
@@ -446,3 +447,95 @@ def assisted_receipt_pdf(request, reference):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="accuse-de-reception-{reference}.pdf"'
     return response
+
+
+# ---------------------------------------------------------------------------
+# Duplicate people
+
+
+@manager_required
+def duplicates(request):
+    return render(
+        request,
+        "channels/duplicates.html",
+        {"suggestions": merges.duplicate_suggestions(request.agent)},
+    )
+
+
+def _record_summary(person) -> dict:
+    return {
+        "person": person,
+        "cases": person.cases.exclude(state=CaseState.DRAFT).count(),
+        "messages": person.messages.count(),
+        "has_account": person.user_id is not None,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def duplicate_pair(request, first, second):
+    agent = request.agent
+    people = selectors.people_of_organisation(agent)
+    first = get_object_or_404(people, pk=first)
+    second = get_object_or_404(people, pk=second)
+    if first.pk == second.pk:
+        raise Http404
+    form = MergeForm(
+        data=request.POST if request.POST.get("action") == "merge" else None,
+        first=first,
+        second=second,
+    )
+    if request.POST.get("action") == "distinct":
+        merges.mark_not_duplicate(by=request.user, first=first, second=second)
+        messages.success(request, _("Ces deux fiches ne seront plus proposées à la fusion."))
+        return redirect("channels:duplicates")
+    if form.is_bound and form.is_valid():
+        kept, merged = (
+            (first, second) if form.cleaned_data["keep"] == str(first.pk) else (second, first)
+        )
+        try:
+            merge = merges.person_merge(
+                by=request.user, kept=kept, merged=merged, note=form.cleaned_data["note"]
+            )
+        except ChannelError as error:
+            _add_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Les fiches sont fusionnées : tout est rattaché à %(name)s.")
+                % {"name": merge.kept.full_name},
+            )
+            return redirect("backoffice:person", pk=merge.kept_id)
+    return render(
+        request,
+        "channels/duplicate_pair.html",
+        {
+            "records": [_record_summary(first), _record_summary(second)],
+            "reasons": [DuplicateReason(r).label for r in merges.reasons_for(first, second)],
+            "form": form,
+        },
+        status=HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK,
+    )
+
+
+@agent_required
+def merge_detail(request, pk):
+    """The audit record of a merge: who, when, why, the removed record as it was."""
+    merge = get_object_or_404(
+        PersonMerge.objects.filter(organisation_id=request.agent.organisation_id).select_related(
+            "kept"
+        ),
+        pk=pk,
+    )
+    snapshot = merge.merged_snapshot
+    return render(
+        request,
+        "channels/merge_detail.html",
+        {
+            "merge": merge,
+            "snapshot": snapshot,
+            "reasons": [
+                DuplicateReason(r).label for r in merge.reasons if r in DuplicateReason.values
+            ],
+        },
+    )
