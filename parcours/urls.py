@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("compte/", include("parcours.accounts.urls")),
+    path("agents/statistiques/", include("parcours.stats.urls")),
     path("agents/", include("parcours.backoffice.urls")),
     path("agents/", include("parcours.channels.urls")),
     path("aidant/", include("parcours.mandates.helper_urls")),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("api/v1/", include("parcours.api.urls")),
     path("open311/v2/", include("parcours.open311.urls")),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("resultats/", include("parcours.stats.public_urls")),
     path("", include("parcours.portal.urls")),
 ]

@@ -10,6 +10,7 @@ from parcours.catalog.enums import CommitmentKind, DelayUnit
 from parcours.catalog.models import Commitment
 from parcours.stats import buckets
 from parcours.stats.models import DailyStat
+from tests.backoffice.conftest import manager_2, org_admin  # noqa: F401 — fixtures
 from tests.factories import CaseFactory
 
 _numbers = itertools.count(1)
