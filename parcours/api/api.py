@@ -72,6 +72,8 @@ FAILURES = {
     HTTPStatus.UNPROCESSABLE_ENTITY: ErrorOut,
     HTTPStatus.TOO_MANY_REQUESTS: ErrorOut,
 }
+# Operations that read a JSON body also answer 400 when it is not JSON.
+BODY_FAILURES = {HTTPStatus.BAD_REQUEST: ErrorOut, **FAILURES}
 
 
 # ---------------------------------------------------------------------------
@@ -339,7 +341,7 @@ def queue_list(request, filters: Query[QueueFilters]):
 
 @api.post(
     "/queue/claim",
-    response={200: CaseSummaryOut, 204: None, **FAILURES},
+    response={200: CaseSummaryOut, 204: None, **BODY_FAILURES},
     summary="Take the next case of my unit's queue",
     operation_id="queue_claim",
 )
@@ -365,7 +367,7 @@ def case_read(request, reference: str):
 
 @api.post(
     "/cases/{reference}/messages",
-    response={201: MessageOut, **FAILURES},
+    response={201: MessageOut, **BODY_FAILURES},
     summary="Write to the citizen about their case",
     operation_id="case_message",
 )
@@ -410,7 +412,7 @@ TRANSITIONS = {
 
 @api.post(
     "/cases/{reference}/transitions",
-    response={200: CaseOut, 409: ErrorOut, **FAILURES},
+    response={200: CaseOut, 409: ErrorOut, **BODY_FAILURES},
     summary="Move a case along its life cycle",
     operation_id="case_transition",
 )

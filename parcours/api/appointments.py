@@ -45,6 +45,8 @@ FAILURES = {
     HTTPStatus.UNPROCESSABLE_ENTITY: ErrorOut,
     HTTPStatus.TOO_MANY_REQUESTS: ErrorOut,
 }
+# Operations that read a JSON body also answer 400 when it is not JSON.
+BODY_FAILURES = {HTTPStatus.BAD_REQUEST: ErrorOut, **FAILURES}
 
 # The services name their inputs as the pages do; the API's are these.
 FIELDS = {"slot": "starts_at", "appointment_type": "type"}
@@ -243,7 +245,7 @@ def person_of(request: HttpRequest, payload: AppointmentIn, organisation):
 
 @router.post(
     "",
-    response={201: AppointmentOut, 409: ErrorOut, **FAILURES},
+    response={201: AppointmentOut, 409: ErrorOut, **BODY_FAILURES},
     summary="Book a slot for a person",
     operation_id="appointment_book",
 )
@@ -318,7 +320,7 @@ def appointment_read(request, appointment_id: int):
 
 @router.post(
     "/{appointment_id}/cancel",
-    response={200: AppointmentOut, 409: ErrorOut, **FAILURES},
+    response={200: AppointmentOut, 409: ErrorOut, **BODY_FAILURES},
     summary="Cancel an appointment, with a reason the person is told",
     operation_id="appointment_cancel",
 )

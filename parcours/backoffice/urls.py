@@ -7,6 +7,7 @@ from .views import (
     listening,
     margins,
     message_templates,
+    open311_keys,
     opinions,
     people,
     queue,
@@ -59,6 +60,8 @@ urlpatterns = [
     path("personnes/<int:pk>/", people.person_detail, name="person"),
     path("personnes/<int:pk>/motif/", people.person_access, name="person_access"),
     path("recherche/", people.search, name="search"),
+    path("open311/cles/", open311_keys.key_list, name="open311_keys"),
+    path("open311/cles/<int:pk>/revoquer/", open311_keys.key_revoke, name="open311_key_revoke"),
     path("acces-hors-service/", people.accesses, name="accesses"),
     # The agent's actions on a case (views/actions.py): one URL each.
     path("dossiers/<str:reference>/instruire/", actions.start_review, name="case_start_review"),
