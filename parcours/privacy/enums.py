@@ -13,3 +13,41 @@ class AccessReason(models.TextChoices):
     LINKED_REQUEST = "linked_request", _("Le dossier est lié à une demande que je traite")
     REPLACEMENT = "replacement", _("Je remplace un collègue de ce service")
     OTHER = "other", _("Autre raison")
+
+
+class JournalAction(models.TextChoices):
+    """What was done with a person's data (access journal)."""
+
+    READ = "read", _("a consulté")
+    CHANGE = "change", _("a modifié")
+    DOWNLOAD = "download", _("a téléchargé")
+    EXPORT = "export", _("a exporté")
+    OPEN_OUT_OF_SCOPE = "open_out_of_scope", _("a demandé à ouvrir")
+    ANONYMISE = "anonymise", _("a anonymisé")
+    DELETE = "delete", _("a supprimé")
+
+
+class JournalVia(models.TextChoices):
+    """Through which door the data was reached."""
+
+    BACKOFFICE = "backoffice", _("l'espace des agents")
+    API = "api", _("l'interface de programmation (API)")
+    HELPER = "helper", _("l'espace des aidants")
+    ADMIN = "admin", _("l'administration technique")
+    SYSTEM = "system", _("un traitement automatique")
+
+
+class JournalPurpose(models.TextChoices):
+    """Why: the plain-language end of the sentence the person reads."""
+
+    CASE_HANDLING = "case_handling", _("pour le traitement de votre demande")
+    OUT_OF_SCOPE = (
+        "out_of_scope",
+        _("hors du service qui traite votre demande, pour la raison donnée"),
+    )
+    OPINION = "opinion", _("pour donner un avis demandé par le service qui traite votre demande")
+    MANDATE = "mandate", _("pour vous aider, dans le cadre du mandat que vous avez donné")
+    APPOINTMENT = "appointment", _("pour préparer ou tenir votre rendez-vous")
+    RIGHTS_REQUEST = "rights_request", _("pour répondre à votre demande sur vos données")
+    RETENTION = "retention", _("parce que la durée de conservation était écoulée")
+    SUPPORT = "support", _("pour vous renseigner ou vous accompagner")

@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.models import Agent, Organisation
+from parcours.people.models import Person
 
-from .enums import AccessReason
+from .enums import AccessReason, JournalAction, JournalPurpose, JournalVia
 
 
 class OutOfScopeAccessQuerySet(models.QuerySet):
@@ -75,3 +76,94 @@ class OutOfScopeAccess(models.Model):
         if self.pk is not None:
             raise ValueError("Out-of-scope accesses are append-only.")
         super().save(*args, **kwargs)
+
+
+class AccessLogEntryQuerySet(models.QuerySet):
+    """The journal is append-only: no bulk change or deletion through the ORM."""
+
+    def update(self, **kwargs):
+        raise ValueError("The access journal is append-only.")
+
+    def delete(self):
+        raise ValueError("The access journal is append-only.")
+
+    def for_user(self, user) -> "AccessLogEntryQuerySet":
+        """The entries about the people records of a signed-in citizen (all administrations)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(person_id__in=Person.objects.filter(user=user).values("pk"))
+
+
+class AccessLogEntry(models.Model):
+    """Who read or changed a person's data, when, what, on which case, through which
+    door and why: the access journal (``journal d'accès``) the person sees.
+
+    Append-only and tamper-evident: each entry carries the SHA-256 hash of its canonical
+    content and of the previous entry's hash (``parcours.privacy.journal``), so changing,
+    removing or inserting a row breaks the chain (``manage.py verify_journal``). On
+    PostgreSQL a trigger refuses UPDATE and DELETE (migration 0003); the application
+    never changes a row. The people and cases are referenced without a database
+    constraint and with a snapshot of their labels, so that anonymising or deleting a
+    person under the retention rules leaves the journal and its chain intact.
+    """
+
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+    organisation_id = models.BigIntegerField(_("administration"), null=True, db_index=True)
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("usager"),
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dossier"),
+    )
+    case_reference = models.CharField(_("référence du dossier"), max_length=64, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    actor_name = models.CharField(_("nom de l'auteur"), max_length=200)
+    actor_title = models.CharField(_("fonction de l'auteur"), max_length=200, blank=True)
+    actor_units = models.CharField(_("services de l'auteur"), max_length=400, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=JournalAction.choices)
+    via = models.CharField(_("par"), max_length=16, choices=JournalVia.choices)
+    purpose = models.CharField(_("finalité"), max_length=32, choices=JournalPurpose.choices)
+    reason = models.TextField(_("raison donnée"), blank=True)
+    object_type = models.CharField(_("type d'objet"), max_length=64, blank=True)
+    object_id = models.CharField(_("identifiant de l'objet"), max_length=64, blank=True)
+    object_label = models.CharField(_("objet"), max_length=300, blank=True)
+    path = models.CharField(_("adresse"), max_length=500, blank=True)
+    previous_hash = models.CharField(_("empreinte précédente"), max_length=64)
+    entry_hash = models.CharField(_("empreinte"), max_length=64, unique=True)
+
+    objects = AccessLogEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entrée du journal d'accès")
+        verbose_name_plural = _("journal d'accès")
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["person", "-created_at"], name="privacy_journal_person")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The access journal is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The access journal is append-only.")
