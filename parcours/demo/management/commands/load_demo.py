@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from parcours.demo.flush import flush_domain, has_domain_data
 from parcours.demo.generator import DEMO_VOLUME, generate
+from parcours.demo.listening import seed_listening
 from parcours.demo.message_templates import seed_message_templates
 from parcours.demo.open311 import seed_open311
 from parcours.demo.two_factor import enrol_demo_agents
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         enrol_demo_agents()
         seed_message_templates()
         seed_open311()
+        seed_listening(seed)
         self.stdout.write(
             self.style.SUCCESS(
                 _(
