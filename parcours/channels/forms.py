@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parcours.cases.enums import CaseChannel
+from parcours.contacts.enums import CallbackOutcome, HalfDay
 from parcours.contacts.forms import LongTextField
 
 from .enums import ContactChannel, ContactDirection
@@ -195,3 +196,75 @@ class MergeForm(forms.Form):
             )
             for person in (first, second)
         ]
+
+
+class AgentCallbackForm(forms.Form):
+    unit = UnitField(
+        label=_("Service qui rappelle"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": _("Choisissez l'un de vos services.")},
+    )
+    phone = forms.CharField(
+        label=_("Numéro à rappeler"),
+        help_text=_("Par exemple 06 12 34 56 78."),
+        max_length=32,
+        error_messages={"required": _("Indiquez le numéro auquel rappeler.")},
+    )
+    day = forms.DateField(
+        label=_("Jour"),
+        help_text=_("Un jour d'ouverture du service, à partir de demain."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Choisissez le jour du rappel."), "invalid": DATE_INVALID},
+    )
+    half_day = forms.ChoiceField(
+        label=_("Moment"),
+        choices=HalfDay.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez le matin ou l'après-midi.")},
+    )
+    topic = LongTextField(
+        label=_("Objet de l'appel"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Indiquez l'objet de l'appel en quelques mots.")},
+    )
+    case = CaseChoiceField(
+        label=_("Dossier concerné"),
+        queryset=None,
+        required=False,
+        empty_label=_("Aucun dossier en particulier"),
+    )
+
+    def __init__(self, *args, units, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["case"].queryset = cases
+
+
+class CallbackOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Résultat de l'appel"),
+        choices=CallbackOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez le résultat de l'appel.")},
+    )
+    note = LongTextField(
+        label=_("Note"),
+        help_text=_("Facultatif. Ce qui a été dit ou convenu."),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next_day = forms.DateField(
+        label=_("Nouveau jour convenu"),
+        help_text=_("Seulement pour « à rappeler un autre jour »."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": DATE_INVALID},
+    )
+    next_half_day = forms.ChoiceField(
+        label=_("Nouveau moment"),
+        choices=[("", _("Choisissez le matin ou l'après-midi")), *HalfDay.choices],
+        required=False,
+    )

@@ -62,3 +62,42 @@ def merge_entries(person, scope: Scope, limit: int) -> list[Entry]:
         )
         for merge in merges
     ]
+
+
+def callback_attempt_entries(person, scope: Scope, limit: int) -> list[Entry]:
+    from parcours.contacts.models import CallbackAttempt
+
+    attempts = (
+        CallbackAttempt.objects.filter(
+            organisation_id=scope.organisation_id, callback__person=person
+        )
+        .filter(scope.q(unit="callback__unit", case="callback__case"))
+        .select_related("callback__unit")
+        .order_by("-called_at", "-pk")[:limit]
+    )
+    return [
+        Entry(
+            at=attempt.called_at,
+            kind="callback_attempt",
+            kind_label=_("Rappel passé"),
+            title=attempt.get_outcome_display(),
+            url=reverse("channels:callback", args=[attempt.callback_id]),
+            detail=" — ".join(
+                part
+                for part in [
+                    attempt.by_name,
+                    _short(attempt.note),
+                    _("nouveau rappel le %(day)s") % {"day": attempt.next_day.strftime("%d/%m/%Y")}
+                    if attempt.next_day
+                    else "",
+                ]
+                if part
+            ),
+            unit_name=attempt.callback.unit.name,
+        )
+        for attempt in attempts
+    ]
+
+
+def channel_entries(person, scope: Scope, limit: int) -> list[Entry]:
+    return contact_entries(person, scope, limit) + callback_attempt_entries(person, scope, limit)

@@ -23,4 +23,7 @@ urlpatterns = [
     path("doublons/", views.duplicates, name="duplicates"),
     path("doublons/<int:first>-<int:second>/", views.duplicate_pair, name="duplicate_pair"),
     path("fusions/<int:pk>/", views.merge_detail, name="merge"),
+    path("rappels/", views.callbacks, name="callbacks"),
+    path("rappels/<int:pk>/", views.callback_detail, name="callback"),
+    path("personnes/<int:pk>/rappel/", views.person_callback, name="person_callback"),
 ]

@@ -26,15 +26,19 @@ from parcours.cases.models import Case, Receipt
 from parcours.cases.receipts import render_receipt_pdf_bytes
 from parcours.cases.services import case_submit, case_update_draft, document_add, size_label
 from parcours.catalog.models import Procedure
+from parcours.contacts.models import CallbackRequest
 from parcours.organisations import permissions
 from parcours.portal.apply.forms import SITUATION_SPEC, StepForm, visible_names
 
+from . import callbacks as callback_services
 from . import merges, selectors, services
 from .enums import ContactChannel, DuplicateReason
 from .errors import ChannelError
 from .forms import (
+    AgentCallbackForm,
     AssistedStartForm,
     AttachForm,
+    CallbackOutcomeForm,
     ContactForm,
     DismissForm,
     FindPersonForm,
@@ -538,4 +542,88 @@ def merge_detail(request, pk):
                 DuplicateReason(r).label for r in merge.reasons if r in DuplicateReason.values
             ],
         },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Call-backs
+
+
+@agent_required
+def callbacks(request):
+    return render(
+        request,
+        "channels/callbacks.html",
+        {"callbacks": list(callback_services.pending_for(request.agent)[:200])},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@agent_required
+def callback_detail(request, pk):
+    """Call the person back and record the outcome."""
+    agent = request.agent
+    callback = get_object_or_404(
+        CallbackRequest.objects.filter(
+            organisation_id=agent.organisation_id, unit__in=permissions.handled_units(agent)
+        ).select_related("person", "unit", "case", "requested_by"),
+        pk=pk,
+    )
+    form = CallbackOutcomeForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attempt = callback_services.callback_record_outcome(
+                by=request.user, callback=callback, **form.cleaned_data
+            )
+        except ChannelError as error:
+            _add_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Rappel noté : %(outcome)s.")
+                % {"outcome": attempt.get_outcome_display().lower()},
+            )
+            return redirect("channels:callbacks")
+    return render(
+        request,
+        "channels/callback_detail.html",
+        {"callback": callback, "attempts": list(callback.attempts.all()), "form": form},
+        status=HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@agent_required
+def person_callback(request, pk):
+    """Take a call-back request for a person, within the unit's opening hours."""
+    agent = request.agent
+    person = get_object_or_404(selectors.people_of_organisation(agent), pk=pk)
+    form = AgentCallbackForm(
+        data=request.POST or None,
+        units=permissions.handled_units(agent),
+        cases=selectors.cases_for_contact(agent, person),
+        initial={"phone": person.phone},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            callback = callback_services.callback_request_for(
+                by=request.user, person=person, **form.cleaned_data
+            )
+        except ChannelError as error:
+            _add_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Rappel prévu le %(day)s, %(moment)s.")
+                % {
+                    "day": callback.day.strftime("%d/%m/%Y"),
+                    "moment": callback.get_half_day_display().lower(),
+                },
+            )
+            return redirect("backoffice:person", pk=person.pk)
+    return render(
+        request,
+        "channels/person_callback.html",
+        {"person": person, "form": form},
+        status=HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK,
     )

@@ -16,3 +16,11 @@ class CallbackStatus(models.TextChoices):
     PENDING = "pending", _("À rappeler")
     DONE = "done", _("Rappel fait")
     CANCELLED = "cancelled", _("Annulé")
+
+
+class CallbackOutcome(models.TextChoices):
+    """What happened when an agent called a person back."""
+
+    REACHED = "reached", _("Personne jointe")
+    NO_ANSWER = "no_answer", _("Pas de réponse")
+    CALL_AGAIN = "call_again", _("À rappeler un autre jour")

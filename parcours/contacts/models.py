@@ -7,7 +7,7 @@ from parcours.catalog.models import Procedure
 from parcours.organisations.models import Organisation, Unit
 from parcours.people.models import Person
 
-from .enums import CallbackStatus, HalfDay, MessageDirection
+from .enums import CallbackOutcome, CallbackStatus, HalfDay, MessageDirection
 
 
 class MessageQuerySet(models.QuerySet):
@@ -144,6 +144,16 @@ class CallbackRequest(models.Model):
     status = models.CharField(
         _("statut"), max_length=16, choices=CallbackStatus.choices, default=CallbackStatus.PENDING
     )
+    # The agent who took the request on the phone or at the counter; empty when the
+    # person asked from their space.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demande prise par"),
+    )
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
 
     objects = CallbackRequestQuerySet.as_manager()
@@ -156,6 +166,43 @@ class CallbackRequest(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.day} ({self.get_half_day_display()})"
+
+
+class CallbackAttempt(models.Model):
+    """An agent called the person back: reached, no answer, or to call again (then
+    the request moves to the new day). Append-only: the call-back's history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    callback = models.ForeignKey(CallbackRequest, on_delete=models.CASCADE, related_name="attempts")
+    outcome = models.CharField(_("résultat"), max_length=16, choices=CallbackOutcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("appel passé par"),
+    )
+    by_name = models.CharField(_("agent"), max_length=200, blank=True)
+    # For "to call again": the day and moment agreed.
+    next_day = models.DateField(_("nouveau jour"), null=True, blank=True)
+    next_half_day = models.CharField(
+        _("nouveau moment"), max_length=16, choices=HalfDay.choices, blank=True
+    )
+    called_at = models.DateTimeField(_("appelé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rappel passé")
+        verbose_name_plural = _("rappels passés")
+        ordering = ["called_at", "pk"]
+
+    def __str__(self):
+        return f"{self.callback} — {self.get_outcome_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Call-back attempts are append-only.")
+        super().save(*args, **kwargs)
 
 
 # The placeholders a message template may use, and what each becomes (see

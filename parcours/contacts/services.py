@@ -152,8 +152,51 @@ def _clean_phone(phone: str) -> str:
     return phone
 
 
-def check_callback_day(*, unit: Unit, day: datetime.date, today: datetime.date) -> None:
-    """A call-back is planned on a working day of the unit, from tomorrow on."""
+# A half-day the unit is open: a morning period starts before noon, an afternoon one
+# ends after 1 p.m.
+NOON = datetime.time(12, 0)
+AFTERNOON_FROM = datetime.time(13, 0)
+
+
+def open_half_days(unit: Unit, day: datetime.date) -> set[str]:
+    """The half-days of ``day`` when the unit is open, by its opening hours and its
+    exceptional closures. A unit without opening hours is taken as open on weekdays."""
+    from parcours.appointments.models import Closure
+    from parcours.organisations.models import OpeningHours
+
+    periods = list(
+        OpeningHours.objects.filter(unit=unit).values_list("weekday", "opens_at", "closes_at")
+    )
+    if not periods:
+        halves = {HalfDay.MORNING, HalfDay.AFTERNOON} if day.weekday() < 5 else set()
+    else:
+        halves = set()
+        for weekday, opens_at, closes_at in periods:
+            if weekday != day.weekday():
+                continue
+            if opens_at < NOON:
+                halves.add(HalfDay.MORNING)
+            if closes_at > AFTERNOON_FROM:
+                halves.add(HalfDay.AFTERNOON)
+    if not halves:
+        return halves
+    tz = timezone.get_current_timezone()
+    bounds = {
+        HalfDay.MORNING: (datetime.time(8, 0), NOON),
+        HalfDay.AFTERNOON: (AFTERNOON_FROM, datetime.time(18, 0)),
+    }
+    for half in list(halves):
+        start, end = (datetime.datetime.combine(day, moment, tzinfo=tz) for moment in bounds[half])
+        if Closure.objects.filter(unit=unit, starts_at__lte=start, ends_at__gte=end).exists():
+            halves.discard(half)
+    return halves
+
+
+def check_callback_day(
+    *, unit: Unit, day: datetime.date, today: datetime.date, half_day: str | None = None
+) -> None:
+    """A call-back is planned on a working day of the unit, from tomorrow on, in a
+    half-day when the unit is open (its opening hours, less its closures)."""
     if day <= today:
         raise ContactError(
             _("Choisissez un jour à venir, à partir de demain."),
@@ -178,6 +221,18 @@ def check_callback_day(*, unit: Unit, day: datetime.date, today: datetime.date) 
             % {"date": formats.date_format(day, "j F Y")},
             field="day",
         )
+    if half_day is not None and half_day not in open_half_days(unit, day):
+        raise ContactError(
+            _(
+                "Le service n'est pas ouvert le %(date)s %(moment)s : choisissez un autre "
+                "moment, pendant ses heures d'ouverture."
+            )
+            % {
+                "date": formats.date_format(day, "l j F"),
+                "moment": HalfDay(half_day).label.lower(),
+            },
+            field="half_day",
+        )
 
 
 def callback_request(
@@ -201,7 +256,7 @@ def callback_request(
     phone = _clean_phone(phone)
     if half_day not in HalfDay.values:
         raise ContactError(_("Choisissez le matin ou l'après-midi."), field="half_day")
-    check_callback_day(unit=unit, day=day, today=timezone.localdate())
+    check_callback_day(unit=unit, day=day, today=timezone.localdate(), half_day=half_day)
     topic = (topic or "").strip()
     if not topic:
         raise ContactError(

@@ -252,10 +252,10 @@ def sharing_consent_entries(person: Person, scope: Scope, limit: int) -> list[En
 # Mandates (a helper acting for the person) join as one more source once the Mandate
 # model exists: a function of (person, scope, limit) returning entries.
 def channel_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
-    """Calls, visits and letters recorded by agents (parcours.channels)."""
-    from parcours.channels.timeline import contact_entries
+    """Calls, visits, letters and call-backs made by agents (parcours.channels)."""
+    from parcours.channels.timeline import channel_entries as entries
 
-    return contact_entries(person, scope, limit)
+    return entries(person, scope, limit)
 
 
 def merge_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:

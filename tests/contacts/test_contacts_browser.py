@@ -20,9 +20,14 @@ pytestmark = BROWSER_MARKS
 
 @pytest.fixture
 def submitted_case(transactional_db, procedure, citizen_a, unit_1, no_receipt_pdf):
-    OpeningHours.objects.create(
-        unit=unit_1, weekday=Weekday.MONDAY, opens_at="09:00", closes_at="12:00"
-    )
+    # Call-backs are planned within the opening hours: open every weekday, both halves.
+    for weekday in Weekday.values[:5]:
+        OpeningHours.objects.create(
+            unit=unit_1, weekday=weekday, opens_at="09:00", closes_at="12:00"
+        )
+        OpeningHours.objects.create(
+            unit=unit_1, weekday=weekday, opens_at="14:00", closes_at="17:00"
+        )
     draft = case_services.case_create_draft(
         person=citizen_a,
         procedure=procedure,
