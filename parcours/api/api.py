@@ -35,6 +35,7 @@ from . import appointments
 from . import errors as api_errors
 from .auth import TokenAuth, unauthorised
 from .errors import ApiError, ErrorOut, not_found
+from .journal import journal_api_access
 from .schemas import (
     CaseOut,
     CaseSummaryOut,
@@ -195,6 +196,7 @@ def case_of(request: HttpRequest, reference: str, queryset: QuerySet[Case] | Non
     )
     if case is None:
         raise not_found()
+    journal_api_access(request, case.person, case=case)
     return case
 
 

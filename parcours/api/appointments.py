@@ -27,6 +27,7 @@ from parcours.organisations import permissions
 from parcours.organisations.models import Unit
 
 from .errors import ApiError, ErrorOut, not_found
+from .journal import journal_api_access
 from .schemas import (
     AppointmentCancelIn,
     AppointmentIn,
@@ -91,6 +92,8 @@ def appointment_of(request: HttpRequest, pk: int) -> Appointment:
     appointment = selectors.appointment_for_agent(request.agent, pk).first()
     if appointment is None:
         raise not_found()
+    if appointment.person is not None:
+        journal_api_access(request, appointment.person, case=appointment.case, obj=appointment)
     return appointment
 
 

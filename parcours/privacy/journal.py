@@ -96,6 +96,9 @@ def _describe_actor(actor) -> tuple[str, str, str]:
 def _describe_object(obj) -> tuple[str, str, str]:
     if obj is None:
         return "", "", ""
+    starts_at = getattr(obj, "starts_at", None)
+    if starts_at is not None:  # an appointment: its time, formatted when read
+        return obj._meta.label_lower, str(obj.pk), starts_at.isoformat()
     label = getattr(obj, "journal_label", None)
     if callable(label):
         label = label()

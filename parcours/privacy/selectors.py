@@ -1,6 +1,11 @@
 """Reads on what an agent may open, in their units and, with a stated reason, outside."""
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
 
 from parcours.cases import queue
 from parcours.cases.enums import CaseState
@@ -9,7 +14,8 @@ from parcours.organisations import permissions
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Agent, Unit
 
-from .models import OutOfScopeAccess
+from .enums import JournalAction, JournalPurpose, JournalVia
+from .models import AccessLogEntry, OutOfScopeAccess
 
 
 def scope_unit_ids(agent: Agent | None) -> set[int]:
@@ -95,3 +101,54 @@ def accesses_shown_to_person(user, *, case: Case | None = None) -> QuerySet[OutO
     if case is not None:
         shown = shown.filter(person_id=case.person_id).filter(Q(case=case) | Q(case__isnull=True))
     return shown.select_related("case", "organisation").order_by("-created_at", "-pk")
+
+
+def journal_of(user) -> QuerySet[AccessLogEntry]:
+    """The access journal of a signed-in person: every entry about their records, at
+    every administration, newest first. Nobody else's."""
+    return AccessLogEntry.objects.for_user(user).order_by("-created_at", "-pk")
+
+
+def journal_sentence(entry: AccessLogEntry) -> str:
+    """The entry in plain language, as the person reads it: "Le 12 mars 2026 à 10:05,
+    Claire Martin, instructrice (Service Éducation), a consulté votre dossier SCO-…,
+    pour le traitement de votre demande." """
+    local = timezone.localtime(entry.created_at)
+    when = _("Le %(date)s à %(time)s") % {
+        "date": date_format(local, "j F Y"),
+        "time": time_format(local, "H:i"),
+    }
+    if entry.actor_name:
+        who = entry.actor_name
+        if entry.actor_title:
+            who = _("%(name)s, %(title)s") % {"name": who, "title": entry.actor_title}
+        if entry.actor_units:
+            who = _("%(who)s (%(units)s)") % {"who": who, "units": entry.actor_units}
+    else:
+        who = _("un traitement automatique")
+    if entry.case_reference:
+        what = _("votre dossier %(reference)s") % {"reference": entry.case_reference}
+    else:
+        what = _("vos informations personnelles")
+    if entry.object_label and entry.object_type == "cases.document":
+        what = _("%(what)s (pièce « %(label)s »)") % {"what": what, "label": entry.object_label}
+    elif entry.object_label and entry.object_type == "appointments.appointment":
+        starts_at = timezone.localtime(datetime.datetime.fromisoformat(entry.object_label))
+        what = _("%(what)s (rendez-vous du %(date)s à %(time)s)") % {
+            "what": what,
+            "date": date_format(starts_at, "j F Y"),
+            "time": time_format(starts_at, "H:i"),
+        }
+    sentence = _("%(when)s, %(who)s %(action)s %(what)s, %(purpose)s") % {
+        "when": when,
+        "who": who,
+        "action": JournalAction(entry.action).label,
+        "what": what,
+        "purpose": JournalPurpose(entry.purpose).label,
+    }
+    if entry.via != JournalVia.BACKOFFICE:
+        sentence = _("%(sentence)s, par %(via)s") % {
+            "sentence": sentence,
+            "via": JournalVia(entry.via).label,
+        }
+    return sentence + "."

@@ -13,8 +13,9 @@ from parcours.organisations import permissions
 from parcours.organisations.models import Agent
 from parcours.people.models import Person
 
-from .enums import AccessReason
+from .enums import AccessReason, JournalAction, JournalPurpose
 from .errors import AccessError
+from .journal import record_access
 from .models import OutOfScopeAccess
 from .selectors import scope_unit_ids
 
@@ -76,7 +77,7 @@ def access_open(
             field="explanation",
         )
     with transaction.atomic():
-        return OutOfScopeAccess.objects.create(
+        access = OutOfScopeAccess.objects.create(
             organisation_id=agent.organisation_id,
             agent=agent,
             user=agent.user,
@@ -90,3 +91,19 @@ def access_open(
             created_at=now,
             expires_at=access_expiry(now),
         )
+        record_access(
+            agent.user,
+            person,
+            JournalAction.OPEN_OUT_OF_SCOPE,
+            case=case,
+            purpose=JournalPurpose.OUT_OF_SCOPE,
+            reason=stated_reason(access),
+            now=now,
+        )
+        return access
+
+
+def stated_reason(access: OutOfScopeAccess) -> str:
+    """The reason an agent gave, as kept in the access journal (the choice, then their words)."""
+    label = AccessReason(access.reason).label if access.reason in AccessReason.values else ""
+    return f"{label} : {access.explanation}" if label else access.explanation

@@ -31,6 +31,7 @@ from ..case_forms import (
     UnitChoiceForm,
 )
 from ..decorators import agent_required
+from ..journal import journaled
 from ..margin_forms import MessageWithReasonForm
 from .cases import case_of
 
@@ -71,6 +72,7 @@ def _other_units(case):
 
 @require_POST
 @agent_required
+@journaled("case")
 def start_review(request, reference):
     case = case_of(request.agent, reference)
     if refused := _guard(request, case):
@@ -85,6 +87,7 @@ def start_review(request, reference):
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def message(request, reference):
     case = case_of(request.agent, reference)
     if refused := _guard(request, case, open_only=False):
@@ -131,6 +134,7 @@ def message(request, reference):
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def request_information(request, reference):
     case = case_of(request.agent, reference)
     if refused := _guard(request, case):
@@ -174,6 +178,7 @@ def request_information(request, reference):
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def decide(request, reference):
     """Two steps: the decision and its reasons, then the letter as the person will read
     it, to confirm."""
@@ -243,6 +248,7 @@ def _draft_decision(case, agent, outcome, reasons) -> Decision:
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def close(request, reference):
     case = case_of(request.agent, reference)
     if refused := _guard(request, case):
@@ -273,6 +279,7 @@ def close(request, reference):
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def hand_over(request, reference):
     case = case_of(request.agent, reference)
     if refused := _guard(request, case):
@@ -301,6 +308,7 @@ def hand_over(request, reference):
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def reroute(request, reference):
     case = case_of(request.agent, reference)
     if refused := _guard(request, case):
@@ -340,6 +348,7 @@ def reroute(request, reference):
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def ask_opinion(request, reference):
     case = case_of(request.agent, reference)
     if refused := _guard(request, case):
@@ -379,6 +388,7 @@ def ask_opinion(request, reference):
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def note(request, reference):
     """A private note between agents: any agent of the case's unit, or a manager."""
     case = case_of(request.agent, reference)

@@ -35,6 +35,7 @@ from ..appointment_forms import (
     ServiceCancelForm,
 )
 from ..decorators import agent_required, manager_required
+from ..journal import journaled
 
 
 def _unit_of(request, slug):
@@ -193,12 +194,14 @@ def _render_detail(request, appointment, *, note_form=None, cancel_form=None, st
 
 
 @agent_required
+@journaled("appointment")
 def detail(request, pk):
     return _render_detail(request, _appointment_of(request, pk))
 
 
 @require_POST
 @agent_required
+@journaled("appointment")
 def check_in(request, pk):
     appointment = _appointment_of(request, pk)
     try:
@@ -215,6 +218,7 @@ def check_in(request, pk):
 
 @require_POST
 @agent_required
+@journaled("appointment")
 def no_show(request, pk):
     appointment = _appointment_of(request, pk)
     try:
@@ -228,6 +232,7 @@ def no_show(request, pk):
 
 @require_POST
 @agent_required
+@journaled("appointment")
 def take(request, pk):
     appointment = _appointment_of(request, pk)
     try:
@@ -241,6 +246,7 @@ def take(request, pk):
 
 @require_POST
 @agent_required
+@journaled("appointment")
 def note(request, pk):
     appointment = _appointment_of(request, pk)
     form = NoteForm(data=request.POST)
@@ -259,6 +265,7 @@ def note(request, pk):
 
 @require_POST
 @agent_required
+@journaled("appointment")
 def cancel(request, pk):
     appointment = _appointment_of(request, pk)
     form = ServiceCancelForm(data=request.POST)

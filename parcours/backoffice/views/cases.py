@@ -20,6 +20,7 @@ from parcours.privacy import selectors as access_selectors
 
 from ..decorators import agent_required
 from ..forms import TakeForm
+from ..journal import journaled
 
 
 def case_of(agent, reference: str):
@@ -33,6 +34,7 @@ def case_of(agent, reference: str):
 
 
 @agent_required
+@journaled("case")
 def case_detail(request, reference):
     agent = request.agent
     if access_selectors.out_of_scope_case(agent, reference) is not None and not (
@@ -117,6 +119,7 @@ def _readable_document(agent, reference, pk) -> Document:
 
 
 @agent_required
+@journaled("document")
 def document(request, reference, pk):
     """A file of the case, always as a download, typed as it was when received."""
     document = _readable_document(request.agent, reference, pk)
@@ -131,6 +134,7 @@ def document(request, reference, pk):
 
 
 @agent_required
+@journaled("document")
 def document_preview(request, reference, pk):
     """An image or a PDF of the case shown in the browser, sandboxed; any other type
     is only downloaded."""
@@ -150,6 +154,7 @@ def document_preview(request, reference, pk):
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def take(request, reference):
     """Take a given case. The next one of the queue is taken as it is; any other needs
     a reason, recorded for the managers."""

@@ -19,6 +19,7 @@ from parcours.organisations import permissions
 from parcours.organisations.models import Agent
 
 from ..decorators import agent_required, manager_required
+from ..journal import journaled
 from ..margin_forms import (
     ExtendDeadlineForm,
     FastTrackForm,
@@ -31,6 +32,7 @@ from .cases import case_of
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def extend_deadline(request, reference):
     case = case_of(request.agent, reference)
     if refused := _guard(request, case):
@@ -66,6 +68,7 @@ def extend_deadline(request, reference):
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def waive_document(request, reference):
     case = case_of(request.agent, reference)
     if refused := _guard(request, case):
@@ -101,6 +104,7 @@ def waive_document(request, reference):
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("case")
 def fast_track(request, reference):
     """Put a case in distress first in its unit's queue, or back in its place."""
     case = case_of(request.agent, reference)

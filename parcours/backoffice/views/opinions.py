@@ -20,6 +20,7 @@ from parcours.portal.apply.forms import answer_display
 
 from ..case_forms import OpinionAnswerForm
 from ..decorators import agent_required
+from ..journal import journaled
 
 
 @agent_required
@@ -37,6 +38,7 @@ def opinion_list(request):
 
 @require_http_methods(["GET", "POST"])
 @agent_required
+@journaled("opinion")
 def opinion_detail(request, pk):
     opinion = get_object_or_404(casework.opinion_requests_for(request.agent), pk=pk)
     case = opinion.case

@@ -17,6 +17,7 @@ from parcours.privacy.errors import AccessError
 
 from ..access_forms import AccessReasonForm, SearchForm
 from ..decorators import agent_required, manager_required
+from ..journal import journaled
 
 
 def _page_number(request) -> int:
@@ -27,6 +28,7 @@ def _page_number(request) -> int:
 
 
 @agent_required
+@journaled("person")
 def person_detail(request, pk):
     """Identity, contact details and preferences, and one timeline across channels."""
     agent = request.agent

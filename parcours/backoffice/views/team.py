@@ -12,6 +12,7 @@ from parcours.organisations import permissions
 
 from ..decorators import manager_required
 from ..forms import ReassignForm
+from ..journal import journaled
 from .queue import paginate
 
 
@@ -50,6 +51,7 @@ def team(request, unit):
 
 @require_http_methods(["GET", "POST"])
 @manager_required
+@journaled("case")
 def reassign(request, reference):
     agent = request.agent
     case = get_object_or_404(

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("mes-donnees/journal/", views.journal, name="data_journal"),
+]
