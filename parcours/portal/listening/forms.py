@@ -27,7 +27,7 @@ def long_text(label, help_text, *, required=True, max_length=COMMENT_MAX_LENGTH,
 
 class FeedbackForm(forms.Form):
     satisfaction = forms.TypedChoiceField(
-        label=_("Dans l'ensemble, êtes-vous satisfait de cet échange ?"),
+        label=_("Dans l'ensemble, comment cela s'est-il passé pour vous ?"),
         choices=[(value, label) for value, label in reversed(Satisfaction.choices)],
         coerce=int,
         widget=forms.RadioSelect,
