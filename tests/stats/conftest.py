@@ -9,7 +9,7 @@ from parcours.cases.models import Case
 from parcours.catalog.enums import CommitmentKind, DelayUnit
 from parcours.catalog.models import Commitment
 from parcours.stats import buckets
-from parcours.stats.models import DailyStat
+from parcours.stats.models import DailyStat, DailySummary
 from tests.backoffice.conftest import manager_2, org_admin  # noqa: F401 — fixtures
 from tests.factories import CaseFactory
 
@@ -97,19 +97,24 @@ def fixed_cases(procedure, citizen_a, citizen_b, decision_commitment):
 def stat_row(
     organisation, unit, *, day, subject="case", durations=(), accepted=0, rejected=0, **fields
 ):
-    """A daily statistics row built directly: for the tests of the reading side."""
+    """A day's figures written directly, as a fine row and as its summary: for the
+    tests of the reading side."""
     counts = [0] * buckets.COUNT
     for days in durations:
         counts[buckets.index(days)] += 1
-    return DailyStat.objects.create(
-        organisation=organisation,
-        unit=unit,
-        day=day,
-        subject=subject,
-        accepted=accepted,
-        rejected=rejected,
-        completed=accepted + rejected,
-        duration_sum=sum(durations),
+    measures = {
+        "organisation": organisation,
+        "unit": unit,
+        "day": day,
+        "subject": subject,
+        "accepted": accepted,
+        "rejected": rejected,
+        "completed": fields.pop("completed", accepted + rejected),
+        "duration_sum": sum(durations),
         **dict(zip(buckets.FIELDS, counts, strict=True)),
         **fields,
+    }
+    DailySummary.objects.create(
+        **{k: v for k, v in measures.items() if k not in ("territory", "assisted", "language")}
     )
+    return DailyStat.objects.create(**measures)

@@ -6,10 +6,12 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.catalog.enums import LifeSituation, Theme
 from parcours.catalog.models import Commitment, Procedure
+from parcours.stats.selectors import procedure_times
 
 QUERY_MAX_LENGTH = 200
 
@@ -100,8 +102,10 @@ def procedure(request, slug):
     )
     unit = procedure.handling_unit
     version = procedure.current_version
-    commitments = Commitment.objects.filter(organisation_id=procedure.organisation_id).filter(
-        Q(procedure=procedure) | Q(procedure__isnull=True)
+    commitments = (
+        Commitment.objects.filter(organisation_id=procedure.organisation_id)
+        .filter(Q(procedure=procedure) | Q(procedure__isnull=True))
+        .filter(Q(unit=unit) | Q(unit__isnull=True))
     )
     return render(
         request,
@@ -110,6 +114,7 @@ def procedure(request, slug):
             "procedure": procedure,
             "documents": documents_of(version.required_documents if version else []),
             "commitments": commitments,
+            "measured": procedure_times(procedure.pk, timezone.localdate()),
             "unit": unit,
             "opening_hours": unit.opening_hours.all(),
             "apply_url": apply_url(procedure) if version else None,
