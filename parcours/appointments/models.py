@@ -323,7 +323,7 @@ class Appointment(models.Model):
     remind_by_sms = models.BooleanField(
         _("rappel par SMS souhaité"),
         default=False,
-        help_text=_("Préférence enregistrée : l'envoi de SMS n'existe pas encore."),
+        help_text=_("Sur un téléphone mobile, aux mêmes moments que le rappel par courriel."),
     )
     agent = models.ForeignKey(
         Agent,

@@ -4,7 +4,8 @@ an address.
 
 Confirmations, moves and cancellations are always sent when there is an address: the
 person needs them to come at the right time, or not to come. Reminders follow the
-choice made when booking. SMS is a recorded preference only: nothing is sent by SMS.
+choice made when booking; reminders by text message, for those who chose them,
+leave through parcours.channels (``AppointmentReminderSms``).
 """
 
 import datetime

@@ -84,7 +84,7 @@ class Person(models.Model):
     notify_by_sms = models.BooleanField(
         _("recevoir les nouvelles de ses dossiers par SMS"),
         default=False,
-        help_text=_("Préférence enregistrée : l'envoi de SMS n'existe pas encore."),
+        help_text=_("Sur un téléphone mobile : chaque étape de ses dossiers, en quelques mots."),
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)

@@ -20,6 +20,7 @@ def send_due_reminders(*, now: datetime.datetime | None = None, limit: int = 1_0
     booking or the last move: the confirmation has just said it all. Idempotent: the
     unique constraint on reminders keeps two runs from sending twice."""
     from parcours.appointments.tasks import send_appointment_email
+    from parcours.channels.tasks import send_appointment_reminder_sms
 
     now = now or timezone.now()
     types_by_hours = defaultdict(list)
@@ -38,12 +39,15 @@ def send_due_reminders(*, now: datetime.datetime | None = None, limit: int = 1_0
             Appointment.objects.filter(
                 appointment_type_id__in=type_pks,
                 status=AppointmentStatus.BOOKED,
-                remind_by_email=True,
                 starts_at__gt=now,
                 starts_at__lte=now + delay,
             )
             .filter(starts_at__gt=models.F("scheduled_at") + delay)
-            .exclude(email="")
+            # By email, by text message (parcours.channels), or both, as chosen.
+            .filter(
+                (models.Q(remind_by_email=True) & ~models.Q(email=""))
+                | (models.Q(remind_by_sms=True) & ~models.Q(phone=""))
+            )
             .exclude(models.Exists(sent))
             .order_by("starts_at", "pk")
             .values_list("pk", "organisation_id", "starts_at")[:limit]
@@ -68,6 +72,11 @@ def send_due_reminders(*, now: datetime.datetime | None = None, limit: int = 1_0
                 transaction.on_commit(
                     lambda pk=appointment_pk: send_appointment_email.enqueue(
                         appointment_id=pk, kind="reminder"
+                    )
+                )
+                transaction.on_commit(
+                    lambda pk=appointment_pk: send_appointment_reminder_sms.enqueue(
+                        appointment_id=pk
                     )
                 )
         except IntegrityError:
