@@ -614,7 +614,7 @@ def document_add(*, case: Case, by, upload, kind_code: str = "") -> Document:
             document.get("code")
             for document in case.procedure_version.required_documents or []
             if isinstance(document, dict)
-        }
+        } | form_definition.file_field_names(case.procedure_version.form_definition)
         if kind_code and kind_code not in codes:
             raise CaseError(_("Cette pièce n'est pas demandée pour cette démarche."), field="file")
         if upload is None:

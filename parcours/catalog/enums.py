@@ -55,6 +55,9 @@ class FieldType(models.TextChoices):
     MULTIPLE_CHOICE = "multiple_choice", _("Choix multiples")
     ADDRESS = "address", _("Adresse")
     LOCATION = "location", _("Position sur une carte")
+    YES_NO = "yes_no", _("Oui ou non")
+    FILE = "file", _("Fichier")
+    GROUP = "group", _("Groupe de questions répétable")
 
 
 class CommitmentKind(models.TextChoices):

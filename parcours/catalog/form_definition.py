@@ -13,6 +13,12 @@ A form definition is a JSON object stored on each ProcedureVersion::
 
 Conditional fields (``show_if``) are only validated, and only kept, when their
 condition holds. Every message says what is wrong and how to fix it.
+
+Three types hold more than a value: ``yes_no`` (``true`` or ``false``, both answers),
+``file`` (``{"document": <Document id>, "name": "<file name>"}``, the file being
+attached to the case by the apply flow) and ``group``, a repeatable group of questions
+(``"fields": [...]``, ``"min_items"``, ``"max_items"``) answered by a list of objects,
+one per line.
 """
 
 import datetime
@@ -29,6 +35,11 @@ from .enums import FieldType
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
 CHOICE_TYPES = {FieldType.CHOICE, FieldType.MULTIPLE_CHOICE}
+# What a repeatable group may contain: simple questions, no file, no group.
+GROUP_ITEM_TYPES = set(FieldType.values) - {FieldType.GROUP, FieldType.FILE, FieldType.LOCATION}
+YES_VALUES = (True, "true", "yes", "oui", "on", "1", 1)
+NO_VALUES = (False, "false", "no", "non", "0", 0)
+GROUP_MAX_ITEMS = 20
 # "Tell us once": the person's data a field may be filled with (``"prefill"``), and the
 # types of field each one fits.
 PREFILL_TYPES = {
@@ -85,6 +96,8 @@ def validate_definition(definition) -> None:
                     _("%(where)s : une liste de choix avec « value » et « label » est obligatoire.")
                     % {"where": where}
                 )
+        elif field["type"] == FieldType.GROUP:
+            errors.extend(_group_problems(field, where))
         errors.extend(_prefill_problems(field, where))
         condition = field.get("show_if")
         if condition is not None and (
@@ -102,6 +115,55 @@ def validate_definition(definition) -> None:
             )
     if errors:
         raise ValidationError(errors)
+
+
+def _group_problems(field: dict, where: str) -> list[str]:
+    items = field.get("fields")
+    if not isinstance(items, list) or not items:
+        return [
+            _("%(where)s : un groupe répétable doit contenir au moins une question.")
+            % {"where": where}
+        ]
+    problems = []
+    if any(isinstance(i, dict) and i.get("type") not in GROUP_ITEM_TYPES for i in items):
+        problems.append(
+            _(
+                "%(where)s : un groupe répétable ne peut contenir ni fichier, ni position, "
+                "ni autre groupe."
+            )
+            % {"where": where}
+        )
+    if any(isinstance(i, dict) and "show_if" in i for i in items):
+        problems.append(
+            _("%(where)s : les questions d'un groupe ne peuvent pas être conditionnelles.")
+            % {"where": where}
+        )
+    try:
+        validate_definition({"fields": items})
+    except ValidationError as error:
+        problems.extend(f"{where} : {message}" for message in error.messages)
+    low, high = field.get("min_items", 0), field.get("max_items", GROUP_MAX_ITEMS)
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (low, high)) or not (
+        0 <= low <= high <= GROUP_MAX_ITEMS
+    ):
+        problems.append(
+            _(
+                "%(where)s : les nombres de lignes (« min_items », « max_items ») vont de 0 "
+                "à %(max)s, le minimum ne dépassant pas le maximum."
+            )
+            % {"where": where, "max": GROUP_MAX_ITEMS}
+        )
+    return problems
+
+
+def file_field_names(definition: dict) -> set[str]:
+    """The names of the form's file questions: the files answering them are attached to
+    the case with that name as their ``kind_code``."""
+    return {
+        f["name"]
+        for f in (definition or {}).get("fields", [])
+        if isinstance(f, dict) and f.get("type") == FieldType.FILE and f.get("name")
+    }
 
 
 def _prefill_problems(field: dict, where: str) -> list[str]:
@@ -151,7 +213,7 @@ def visible_fields(definition: dict, answers: dict) -> list[dict]:
 
 
 def _value_for_conditions(field: dict, value):
-    if _is_empty(value):
+    if _is_empty(value, field):
         return False if field["type"] == FieldType.BOOLEAN else None
     try:
         return _clean_value(field, value)
@@ -170,7 +232,9 @@ def clean_answers(definition: dict, answers: dict) -> dict:
     for field in visible_fields(definition, answers):
         name = field["name"]
         value = answers.get(name)
-        if _is_empty(value):
+        if field["type"] == FieldType.GROUP:
+            value = _without_blank_rows(value)
+        if _is_empty(value, field):
             if field.get("required"):
                 errors[name] = [_("« %(label)s » est obligatoire.") % {"label": field["label"]}]
             continue
@@ -195,8 +259,26 @@ def display_answer(field: dict, value) -> str:
     kind = field["type"]
     if kind == FieldType.BOOLEAN:
         return _("Oui") if value in (True, "true", "on", "1", 1) else _("Non")
-    if _is_empty(value):
+    if _is_empty(value, field):
         return _("Non renseigné")
+    if kind == FieldType.YES_NO:
+        return _("Oui") if value in YES_VALUES else _("Non")
+    if kind == FieldType.FILE:
+        return str(value.get("name", "")) if isinstance(value, dict) else str(value)
+    if kind == FieldType.GROUP:
+        rows = value if isinstance(value, list) else []
+        return "\n".join(
+            _("%(n)s. %(answers)s")
+            % {
+                "n": position,
+                "answers": " ; ".join(
+                    f"{item['label']} : {display_answer(item, row.get(item['name']))}"
+                    for item in field.get("fields", [])
+                    if isinstance(row, dict)
+                ),
+            }
+            for position, row in enumerate(rows, start=1)
+        )
     labels = {str(c["value"]): c["label"] for c in field.get("choices", [])}
     if kind == FieldType.CHOICE:
         return labels.get(str(value), str(value))
@@ -216,8 +298,21 @@ def display_answer(field: dict, value) -> str:
     return str(value)
 
 
-def _is_empty(value) -> bool:
+def _is_empty(value, field: dict | None = None) -> bool:
+    if field is not None and field.get("type") == FieldType.YES_NO:
+        return value is None or value == ""
     return value is None or value == "" or value == [] or value is False
+
+
+def _without_blank_rows(rows):
+    """A group's lines, less those left entirely empty (the spare line of the page)."""
+    if not isinstance(rows, list):
+        return rows
+    return [
+        row
+        for row in rows
+        if not (isinstance(row, dict) and all(_is_empty(v) for v in row.values()))
+    ]
 
 
 def _clean_value(field: dict, value):
@@ -308,7 +403,55 @@ def _clean_value(field: dict, value):
                 _("« %(label)s » : cette position n'existe pas sur la carte.") % {"label": label}
             )
         return {"lat": lat, "lng": lng}
+    if kind == FieldType.YES_NO:
+        if value in YES_VALUES:
+            return True
+        if value in NO_VALUES:
+            return False
+        raise ValidationError(_("« %(label)s » : répondez oui ou non.") % {"label": label})
+    if kind == FieldType.FILE:
+        if (
+            isinstance(value, dict)
+            and isinstance(value.get("document"), int)
+            and not isinstance(value.get("document"), bool)
+            and value.get("name")
+        ):
+            return {"document": value["document"], "name": str(value["name"])}
+        raise ValidationError(_("« %(label)s » : joignez un fichier.") % {"label": label})
+    if kind == FieldType.GROUP:
+        return _clean_group(field, value)
     raise ValidationError(_("Type de champ inconnu : %(type)s.") % {"type": kind})
+
+
+def _clean_group(field: dict, rows) -> list[dict]:
+    label = field["label"]
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise ValidationError(
+            _("« %(label)s » : les réponses doivent être une liste de lignes.") % {"label": label}
+        )
+    low, high = field.get("min_items", 0), field.get("max_items", GROUP_MAX_ITEMS)
+    if len(rows) < low:
+        raise ValidationError(
+            _("« %(label)s » : remplissez au moins %(n)s ligne(s).") % {"label": label, "n": low}
+        )
+    if len(rows) > high:
+        raise ValidationError(
+            _("« %(label)s » : %(n)s ligne(s) au plus.") % {"label": label, "n": high}
+        )
+    cleaned, messages = [], []
+    for position, row in enumerate(rows, start=1):
+        try:
+            cleaned.append(clean_answers({"fields": field.get("fields", [])}, row))
+        except ValidationError as error:
+            for row_messages in error.message_dict.values():
+                messages.extend(
+                    _("« %(label)s », ligne %(n)s : %(message)s")
+                    % {"label": label, "n": position, "message": message}
+                    for message in row_messages
+                )
+    if messages:
+        raise ValidationError(messages)
+    return cleaned
 
 
 def _check_bounds(field: dict, number) -> None:

@@ -110,8 +110,40 @@ class AnswerField(forms.Field):
         return value
 
 
+class GroupWidget(forms.Widget):
+    """A repeatable group's lines, read from ``<name>-<line>-<question>`` inputs."""
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self.spec = spec
+
+    def value_from_datadict(self, data, files, name):
+        rows = []
+        for line in range(form_definition.GROUP_MAX_ITEMS + 1):
+            keys = [f"{name}-{line}-{item['name']}" for item in self.spec.get("fields", [])]
+            if not any(key in data for key in keys):
+                continue
+            row = {}
+            for item, key in zip(self.spec.get("fields", []), keys, strict=True):
+                if item["type"] == FieldType.MULTIPLE_CHOICE:
+                    row[item["name"]] = data.getlist(key) if hasattr(data, "getlist") else []
+                else:
+                    row[item["name"]] = data.get(key)
+            rows.append(row)
+        return rows
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+
 def widget_for(spec: dict) -> forms.Widget:
     kind = spec["type"]
+    if kind == FieldType.GROUP:
+        return GroupWidget(spec)
+    if kind == FieldType.FILE:
+        return forms.ClearableFileInput
+    if kind == FieldType.YES_NO:
+        return forms.RadioSelect(choices=[("yes", _("Oui")), ("no", _("Non"))])
     choices = [(c["value"], c["label"]) for c in spec.get("choices", [])]
     if kind in (FieldType.TEXTAREA, FieldType.ADDRESS):
         return forms.Textarea
@@ -131,6 +163,20 @@ def as_stored(spec: dict, value):
     kind = spec["type"]
     if kind == FieldType.BOOLEAN:
         return bool(value)
+    if kind == FieldType.YES_NO:
+        return {"yes": True, "no": False}.get(value, "" if value is None else str(value))
+    if kind == FieldType.FILE:
+        # The file itself is attached by the view; the answer names the document.
+        return value if isinstance(value, dict) else ""
+    if kind == FieldType.GROUP:
+        return [
+            {
+                item["name"]: as_stored(item, row.get(item["name"]))
+                for item in spec.get("fields", [])
+            }
+            for row in value or []
+            if isinstance(row, dict)
+        ]
     if kind == FieldType.MULTIPLE_CHOICE:
         return [str(v) for v in value or []]
     if kind == FieldType.LOCATION:
@@ -163,12 +209,15 @@ class StepForm(forms.Form):
         # ``cases.prefill.origins``): said next to the field; a certified identity is
         # shown read-only.
         self.origins = origins or {}
+        # Answers the view sets itself: a file question's document, once attached.
+        self.overrides: dict = {}
         for spec in specs:
             self.fields[spec["name"]] = AnswerField(spec)
 
     def answers(self) -> dict:
         """The values typed, as they are saved in the draft."""
-        return {spec["name"]: as_stored(spec, self[spec["name"]].data) for spec in self.specs}
+        answers = {spec["name"]: as_stored(spec, self[spec["name"]].data) for spec in self.specs}
+        return {**answers, **{k: v for k, v in self.overrides.items() if k in answers}}
 
     def clean(self):
         answers = self.answers()
@@ -227,12 +276,33 @@ class StepForm(forms.Form):
             "readonly": readonly,
             "input_type": INPUT_TYPES.get(kind, "text"),
             "input_mode": INPUT_MODES.get(kind, ""),
-            "is_group": kind in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE, FieldType.LOCATION),
+            "is_group": kind
+            in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE, FieldType.LOCATION, FieldType.YES_NO),
             "anchor": field_id,
             "value": "",
         }
         if kind == FieldType.BOOLEAN:
             item["checked"] = value in (True, "true", "on", "1", 1)
+        elif kind == FieldType.YES_NO:
+            item["choices"] = [
+                {
+                    "id": f"{field_id}_{position}",
+                    "value": code,
+                    "label": label,
+                    "checked": value
+                    in (form_definition.YES_VALUES if code == "yes" else form_definition.NO_VALUES),
+                }
+                for position, (code, label) in enumerate([("yes", _("Oui")), ("no", _("Non"))])
+            ]
+            item["anchor"] = f"{field_id}_0"
+        elif kind == FieldType.FILE:
+            item["file"] = value if isinstance(value, dict) else None
+        elif kind == FieldType.GROUP:
+            item["lines"] = self._lines(spec, value, field_id, bound.html_name)
+            item["can_add"] = len(item["lines"]) < spec.get(
+                "max_items", form_definition.GROUP_MAX_ITEMS
+            )
+            item["anchor"] = field_id
         elif kind in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE):
             selected = value if isinstance(value, list) else [value]
             selected = [str(v) for v in selected if v not in (None, "")]
@@ -260,6 +330,63 @@ class StepForm(forms.Form):
             item["value"] = "" if value is None else str(value)
         return item
 
+    def _lines(self, spec: dict, value, field_id: str, html_name: str) -> list[dict]:
+        """A group's lines as typed, and one spare line to add another (within the
+        maximum): each question of a line drawn like a field of its own."""
+        rows = [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+        high = spec.get("max_items", form_definition.GROUP_MAX_ITEMS)
+        count = min(max(len(rows) + 1, spec.get("min_items", 0), 1), high)
+        lines = []
+        for line in range(count):
+            row = rows[line] if line < len(rows) else {}
+            items = []
+            for sub in spec.get("fields", []):
+                sub_id = f"{field_id}-{line}-{sub['name']}"
+                sub_value = row.get(sub["name"])
+                sub_item = {
+                    "kind": sub["type"],
+                    "id": sub_id,
+                    "name": f"{html_name}-{line}-{sub['name']}",
+                    "label": sub["label"],
+                    "help": sub.get("help", ""),
+                    "hint_id": f"{sub_id}-hint" if sub.get("help") else "",
+                    "describedby": f"{sub_id}-hint" if sub.get("help") else "",
+                    "required": bool(sub.get("required")),
+                    "input_type": INPUT_TYPES.get(sub["type"], "text"),
+                    "input_mode": INPUT_MODES.get(sub["type"], ""),
+                    "value": "" if sub_value is None else str(sub_value),
+                    "checked": sub_value in (True, "true", "on", "1", 1),
+                    "errors": [],
+                }
+                if sub["type"] in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE, FieldType.YES_NO):
+                    options = (
+                        [("yes", _("Oui")), ("no", _("Non"))]
+                        if sub["type"] == FieldType.YES_NO
+                        else [(c["value"], c["label"]) for c in sub.get("choices", [])]
+                    )
+                    chosen = sub_value if isinstance(sub_value, list) else [sub_value]
+                    if sub["type"] == FieldType.YES_NO:
+                        chosen = [
+                            "yes"
+                            if sub_value in form_definition.YES_VALUES
+                            else "no"
+                            if sub_value in form_definition.NO_VALUES
+                            else ""
+                        ]
+                    sub_item["choices"] = [
+                        {
+                            "id": f"{sub_id}_{position}",
+                            "value": option,
+                            "label": option_label,
+                            "checked": str(option)
+                            in [str(c) for c in chosen if c not in (None, "")],
+                        }
+                        for position, (option, option_label) in enumerate(options)
+                    ]
+                items.append(sub_item)
+            lines.append({"number": line + 1, "items": items})
+        return lines
+
 
 # ---------------------------------------------------------------------------
 # The review page
@@ -268,6 +395,8 @@ class StepForm(forms.Form):
 def answer_display(spec: dict, value) -> str:
     """An answer as the person will read it on the review page."""
     kind = spec["type"]
+    if kind in (FieldType.YES_NO, FieldType.FILE, FieldType.GROUP):
+        return form_definition.display_answer(spec, value)
     if kind == FieldType.BOOLEAN:
         return _("Oui") if value in (True, "true", "on", "1", 1) else _("Non")
     if value in (None, "", []):

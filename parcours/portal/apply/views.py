@@ -33,6 +33,7 @@ from parcours.cases.services import (
     document_reuse,
     size_label,
 )
+from parcours.catalog.enums import FieldType
 from parcours.catalog.models import Procedure
 from parcours.mandates import selectors as mandate_selectors
 from parcours.people.models import Person
@@ -215,6 +216,7 @@ def apply_step(request, pk, step):
         return _render_step(request, case, plan, step, form)
 
     form = StepForm(data=request.POST, specs=specs)
+    file_errors = _attach_files(request, case, specs, form)
     answers = form.answers()
     merged = {**stored, **answers}
     still_shown = {spec["name"] for spec in plan.visible_specs(step, merged)}
@@ -228,8 +230,15 @@ def apply_step(request, pk, step):
     if action == "previous":
         previous = plan.preceding(step, merged)
         return redirect(_step_url(case, previous) if previous else _step_url(case, step))
+    if action == "add_row":
+        # A repeatable group: the page comes back with one more line to fill in.
+        return redirect(_step_url(case, step) + _query(request))
     form.checked = still_shown
-    if not form.is_valid():
+    valid = form.is_valid()
+    for name, message in file_errors.items():
+        form.add_error(name, message)
+        valid = False
+    if not valid:
         for name in set(form.fields) - still_shown:
             del form.fields[name]
         form.specs = [spec for spec in specs if spec["name"] in still_shown]
@@ -246,6 +255,37 @@ def apply_step(request, pk, step):
     if request.GET.get("retour") == "verifier":
         return redirect("portal:apply_review", pk=case.pk)
     return redirect(_step_url(case, plan.following(step, merged)))
+
+
+def _query(request) -> str:
+    return "?retour=verifier" if request.GET.get("retour") == "verifier" else ""
+
+
+def _attach_files(request, case: Case, specs: list[dict], form: StepForm) -> dict:
+    """Attach the files sent for the step's file questions to the draft; each answer
+    then names its document. A question left without a new file keeps the one given
+    before; a file replaced is taken off the draft. Returns the refusals, by field."""
+    errors = {}
+    for spec in specs:
+        if spec["type"] != FieldType.FILE:
+            continue
+        name = spec["name"]
+        previous = case.form_data.get(name) or ""
+        form.overrides[name] = previous
+        upload = request.FILES.get(name)
+        if upload is None:
+            continue
+        try:
+            document = document_add(case=case, by=request.user, upload=upload, kind_code=name)
+        except CaseError as refused:
+            errors[name] = refused.message
+            continue
+        form.overrides[name] = {"document": document.pk, "name": document.original_name}
+        if isinstance(previous, dict):
+            replaced = Document.objects.filter(case=case, pk=previous.get("document")).first()
+            if replaced is not None:
+                document_remove(document=replaced, by=request.user)
+    return errors
 
 
 def _situation_step(request, case: Case, plan: Plan):
@@ -297,6 +337,7 @@ def _render_step(request, case: Case, plan: Plan, step: int, form: StepForm):
             "total": len(shown) + 1,
             "is_first": plan.preceding(step, case.form_data) is None,
             "is_situation": step == plan.situation_step,
+            "has_file": any(spec["type"] == FieldType.FILE for spec in form.specs),
             "from_review": request.GET.get("retour") == "verifier",
         },
     )

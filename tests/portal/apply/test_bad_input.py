@@ -39,6 +39,8 @@ def page(response) -> str:
 # ---------------------------------------------------------------------------
 # Every field type, wrong values
 
+GROUP_FIELDS = [{"name": "count", "label": "Nombre", "type": "integer"}]
+
 # (type, options of the field, what is posted, the message, which says how to fix it)
 WRONG = [
     (
@@ -153,6 +155,21 @@ WRONG = [
         ("95", "1,9"),
         "« Réponse » : cette position n'existe pas sur la carte.",
     ),
+    (FieldType.YES_NO, {}, "peut-être", "« Réponse » : répondez oui ou non."),
+    # A file question's file is checked like any upload, and refused next to it.
+    (
+        FieldType.FILE,
+        {},
+        SimpleUploadedFile("vide.pdf", b""),
+        "Ce fichier est vide : vide.pdf. Choisissez un autre fichier.",
+    ),
+    # A repeatable group says which line and which question.
+    (
+        FieldType.GROUP,
+        {"fields": GROUP_FIELDS},
+        {"answer-0-count": "douze"},
+        "« Réponse », ligne 1 : « Nombre » : saisissez un nombre entier, sans lettres ni virgule.",
+    ),
 ]
 
 
@@ -161,6 +178,8 @@ def test_every_field_type_is_tried_with_wrong_values():
 
 
 def posted(kind, value) -> dict:
+    if kind == FieldType.GROUP:
+        return value
     if kind == FieldType.LOCATION:
         return {"answer_lat": value[0], "answer_lng": value[1]}
     return {} if value is None else {"answer": value}
@@ -211,6 +230,8 @@ def test_a_required_question_left_empty_says_it_must_be_answered(
     client, citizen_a, one_question_draft, kind
 ):
     options = {"choices": CHOICES} if kind in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE) else {}
+    if kind == FieldType.GROUP:
+        options = {"fields": GROUP_FIELDS}
     draft = one_question_draft(kind, {"required": True, **options})
     client.force_login(citizen_a.user)
 
