@@ -123,11 +123,7 @@ def test_a_request_gets_the_same_deadline_queue_place_and_notifications_whatever
     # The same notifications: the receipt by email, the news by SMS as chosen.
     receipts = [m for m in mail.outbox if m.to == ["lea@example.org"] and case.reference in m.body]
     assert len(receipts) == 1
-    assert receipts[
-        0
-    ].subject == f"Votre demande {case.reference} : nous avons bien reçu votre demande" or (
-        case.reference in receipts[0].subject
-    )
+    assert case.reference in receipts[0].subject
     assert [m.to for m in sms.outbox] == ["+33612345678"]
     assert case.reference in sms.outbox[0].body
 
