@@ -141,6 +141,12 @@ class CaseEventNotification(CitizenCaseNotification):
             "decision": decision,
             # The letter of the decision, with its reasons and how to contest it.
             "decision_url": decision_url,
+            # Procedures the decision opens, with why (journeys' proactivity).
+            "suggestions": list(
+                self.case.suggestions_made.select_related("procedure__organisation")
+            )
+            if decision_url
+            else [],
         }
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "parcours.notifications",
     "parcours.privacy",
     "parcours.mandates",
+    "parcours.journeys",
     "parcours.listening",
     "parcours.commitments",
     "parcours.stats",
