@@ -43,6 +43,11 @@ DECIDED = {
 }
 
 
+def story_extras_excluded(cases):
+    """The generated cases, without those the story adds (mandate, journey)."""
+    return cases.filter(mandate_link__isnull=True, journey_link__isnull=True)
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
@@ -67,7 +72,8 @@ def test_the_demo_loads_the_promised_volume(demo, db):
     assert "Démonstration chargée" in demo
     assert Organisation.objects.count() == 3
     assert Person.objects.count() == 300
-    assert Case.objects.count() == 2000
+    # The promised volume, besides the story's cases filed under a mandate or a journey.
+    assert story_extras_excluded(Case.objects).count() == 2000
     assert Procedure.objects.published().count() >= 8
     assert OpeningHours.objects.count() > 0
     assert Commitment.objects.filter(procedure__isnull=True).exists()
@@ -117,7 +123,8 @@ def test_loading_again_if_empty_does_nothing(demo, db):
     call_command("load_demo", "--if-empty", stdout=output)
 
     assert "déjà chargée" in output.getvalue()
-    assert Case.objects.count() == 2000
+    # The promised volume, besides the story's cases filed under a mandate or a journey.
+    assert story_extras_excluded(Case.objects).count() == 2000
 
 
 def test_loading_again_without_an_option_is_refused(demo, db):
@@ -131,7 +138,8 @@ def test_reset_replaces_the_demo(demo, db):
     call_command("load_demo", "--reset", stdout=StringIO())
 
     assert Organisation.objects.count() == 3
-    assert Case.objects.count() == 2000
+    # The promised volume, besides the story's cases filed under a mandate or a journey.
+    assert story_extras_excluded(Case.objects).count() == 2000
     assert User.objects.filter(email=story.ADMIN_EMAIL).count() == 1
 
 
@@ -483,3 +491,25 @@ def test_the_demo_has_appointments_that_follow_the_booking_rules(demo, db):
     assert not any(a.status == AppointmentStatus.BOOKED and a.starts_at < now for a in appointments)
     for citizen in story.CITIZEN_LOGINS:
         assert Appointment.objects.upcoming().filter(person__user__email=citizen.email).exists()
+
+
+def test_the_demo_helper_holds_a_mandate_with_a_case_filed_under_it(demo, db):
+    from parcours.mandates.models import Mandate
+
+    mandate = Mandate.objects.active().get(helper__user__email="lea.girard@bellerive.test")
+    assert mandate.user.email == story.BRUNO.email
+    case = Case.objects.get(mandate_link__mandate=mandate)
+    assert case.state == CaseState.SUBMITTED
+    assert case.events.get(transition="submit").data["on_behalf"]["person"] == "Bruno Petit"
+    assert mandate.acts.count() == 3
+
+
+def test_the_demo_has_a_moving_journey_across_two_administrations(demo, db):
+    from parcours.journeys.models import Journey
+
+    journey = Journey.objects.get(life_event__slug="je-demenage")
+    assert journey.user.email == story.ALICE.email
+    assert journey.referent.user.email == "karim.benali@bellerive.test"
+    cases = Case.objects.filter(journey_link__journey=journey)
+    assert cases.count() == 2
+    assert cases.values("organisation").distinct().count() == 2

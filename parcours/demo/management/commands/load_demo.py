@@ -3,9 +3,12 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from parcours.demo.channels import seed_channels
 from parcours.demo.flush import flush_domain, has_domain_data
 from parcours.demo.generator import DEMO_VOLUME, generate
+from parcours.demo.journeys import seed_journeys
 from parcours.demo.listening import seed_listening
+from parcours.demo.mandates import seed_mandates
 from parcours.demo.message_templates import seed_message_templates
 from parcours.demo.open311 import seed_open311
 from parcours.demo.two_factor import enrol_demo_agents
@@ -49,7 +52,10 @@ class Command(BaseCommand):
         enrol_demo_agents()
         seed_message_templates()
         seed_open311()
+        seed_channels(seed)
         seed_listening(seed)
+        seed_mandates(seed)
+        seed_journeys(seed)
         self.stdout.write(
             self.style.SUCCESS(
                 _(

@@ -79,6 +79,10 @@ class Command(BaseCommand):
             % {"secret": DEMO_TOTP_SECRET}
         )
         write(_("  ou / or                 : .venv/bin/python manage.py totp_code <email>"))
+        write(
+            _("Aidants / helpers         : %(url)s/aidant/ — %(help)s")
+            % {"url": url, "help": _("mot de passe seul / password only")}
+        )
         write("")
         write(_("Comptes / logins :"))
         logins = demo_logins()
