@@ -2,17 +2,17 @@
 
 from django_tasks import task
 
-from .services import send_digests, watch_commitments
+from . import services
 
 
 @task()
-def watch_commitments_task() -> dict:
-    """Periodic: flag the items about to miss their commitment, resolve the others."""
-    return watch_commitments()
+def watch_commitments() -> dict:
+    """Hourly: flag the items about to miss their commitment, resolve the others."""
+    return services.watch_commitments()
 
 
 @task()
 def send_commitment_digests() -> int:
     """Daily: each agent and manager receives the list of their items at risk."""
-    watch_commitments()
-    return send_digests()
+    services.watch_commitments()
+    return services.send_digests()

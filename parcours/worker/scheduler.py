@@ -65,6 +65,16 @@ PERIODIC_JOBS = [
         task_path="parcours.stats.tasks.compute_daily_stats",
         every=timedelta(hours=1),
     ),
+    PeriodicJob(
+        name="watch_commitments",
+        task_path="parcours.commitments.tasks.watch_commitments",
+        every=timedelta(hours=1),
+    ),
+    PeriodicJob(
+        name="send_commitment_digests",
+        task_path="parcours.commitments.tasks.send_commitment_digests",
+        every=timedelta(days=1),
+    ),
 ]
 
 

@@ -61,15 +61,16 @@ def test_the_queue_page_makes_the_same_number_of_queries_for_many_cases(
     client = as_agent(agent_1)
     submit(procedure, citizen_a, on=days_ago(2))
     client.get(queue_url(unit_1))  # warm the caches of the first request
-    # Session, user, OTP device, agent, unit, procedures of the filter, count, page.
-    with django_assert_num_queries(8):
+    # Session, user, OTP device, agent, unit, procedures of the filter, count, page,
+    # the unit's commitments in danger.
+    with django_assert_num_queries(9):
         client.get(queue_url(unit_1))
     for n in range(30):
         case = submit(procedure, citizen_a, on=days_ago(3 + n))
         if n % 2:
             queue.case_take(case=case, by=agent_1.user, reason="Pour le test.")
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(queue_url(unit_1))
 
     assert len(response.context["page"].object_list) == 25

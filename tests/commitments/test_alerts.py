@@ -44,6 +44,7 @@ def case(procedure, citizen_a, agent_1, commitment):
         received_on=RECEIVED,
         referent=agent_1,
     )
+    case.refresh_from_db()
     return case
 
 
@@ -119,3 +120,18 @@ def test_the_digest_goes_to_the_agent_and_the_unit_s_manager(case, agent_1, mana
     body = mail.outbox[0].body
     assert "2026-SCO-000001" in body
     assert agent_2.user.email not in recipients
+
+
+def test_the_queue_and_the_case_page_show_the_flag(client, case, agent_1, unit_1):
+    from django.urls import reverse
+
+    from tests.backoffice.conftest import verified
+
+    watch_commitments(today=datetime.date(2026, 10, 22))
+    verified(client, agent_1.user)
+    queue_page = client.get(reverse("backoffice:queue", args=[unit_1.slug])).content.decode()
+    assert "Engagements en danger" in queue_page
+    assert "2026-SCO-000001" in queue_page
+    case_page = client.get(reverse("backoffice:case", args=[case.reference])).content.decode()
+    assert "Délai dépassé" in case_page
+    assert "Nous décidons sous 20 jours." in case_page

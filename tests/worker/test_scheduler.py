@@ -72,7 +72,11 @@ def test_every_periodic_job_points_at_a_task():
         JOB,
         "send_appointment_reminders",
         "expire_waiting_list_offers",
+        "feedback_invitations",
+        "escalate_overdue_complaints",
         "compute_daily_stats",
+        "watch_commitments",
+        "send_commitment_digests",
     ]
 
 
