@@ -354,6 +354,13 @@ class Complaint(models.Model):
         return f"{self.reference or '—'} {self.subject}"
 
     @property
+    def journal_label(self) -> str:
+        """How the access journal names it to the person."""
+        from django.utils.translation import gettext
+
+        return gettext("réclamation %(reference)s") % {"reference": self.reference}
+
+    @property
     def is_escalated(self) -> bool:
         return self.escalated_at is not None
 

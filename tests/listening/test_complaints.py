@@ -185,3 +185,14 @@ def test_the_back_office_page_is_for_the_units_agents(client, complaint, role, e
     sign_in_as(client, role, request)
     response = client.get(reverse("backoffice:complaint", args=[complaint.reference]))
     assert response.status_code == expected
+
+
+def test_opening_a_complaint_in_the_back_office_is_journaled_for_the_person(
+    client, complaint, request
+):
+    from parcours.privacy.models import AccessLogEntry
+
+    sign_in_as(client, "agent_1", request)
+    client.get(reverse("backoffice:complaint", args=[complaint.reference]))
+    entry = AccessLogEntry.objects.filter(person=complaint.person).latest("pk")
+    assert complaint.reference in entry.object_label

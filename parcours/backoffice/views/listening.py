@@ -18,8 +18,11 @@ from parcours.listening.services import complaints as complaint_services
 from parcours.listening.services import experiences as experience_services
 from parcours.listening.services import ideas as idea_services
 from parcours.organisations import permissions
+from parcours.privacy.enums import JournalAction, JournalVia
+from parcours.privacy.journal import record_access
 
 from ..decorators import agent_required, denied, manager_required
+from ..journal import journaled
 from ..listening_forms import (
     AgentFeedbackAnswerForm,
     AgentFeedbackForm,
@@ -108,6 +111,18 @@ def experience(request, public_id):
     )
 
 
+def _journal_complaint(request, complaint, action: str) -> None:
+    """A complaint is the person's data: its page is journaled like a case's."""
+    record_access(
+        request.user,
+        complaint.person,
+        action,
+        obj=complaint,
+        request=request,
+        via=JournalVia.BACKOFFICE,
+    )
+
+
 @agent_required
 def complaint(request, reference):
     agent = request.agent
@@ -117,14 +132,17 @@ def complaint(request, reference):
         try:
             if "take" in request.POST:
                 complaint_services.complaint_take(complaint=item, by=agent)
+                _journal_complaint(request, item, JournalAction.CHANGE)
                 messages.success(request, _("Vous suivez cette réclamation."))
                 return redirect("backoffice:complaint", reference=reference)
             if form.is_valid():
                 complaint_services.complaint_answer(complaint=item, by=agent, **form.cleaned_data)
+                _journal_complaint(request, item, JournalAction.CHANGE)
                 messages.success(request, _("La réponse est envoyée à la personne."))
                 return redirect("backoffice:complaint", reference=reference)
         except ListeningError as error:
             form.add_error(error.field, error.message)
+    _journal_complaint(request, item, JournalAction.READ)
     return render(
         request,
         "backoffice/listening/complaint.html",
@@ -140,6 +158,7 @@ def complaint(request, reference):
 
 
 @agent_required
+@journaled("case")
 def complaint_record(request, reference):
     """Record a complaint the person made by phone, at the counter, by post or email,
     about the case ``reference``."""
@@ -171,6 +190,7 @@ def complaint_record(request, reference):
 
 
 @agent_required
+@journaled("case")
 def report_friction(request, reference):
     agent = request.agent
     case = case_of(agent, reference)
