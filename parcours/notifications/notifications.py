@@ -69,10 +69,15 @@ class EmailNotification:
         message.attach_alternative(html, "text/html")
         return message
 
+    def outgoing(self) -> EmailMultiAlternatives | None:
+        """The email to send, or None when it should not be sent (what the outbox sends)."""
+        return self.build() if self.should_send() else None
+
     def send(self) -> bool:
-        if not self.should_send():
+        message = self.outgoing()
+        if message is None:
             return False
-        self.build().send()
+        message.send()
         return True
 
 

@@ -1,57 +1,64 @@
 """Tell the citizen, in plain words, what happened on their case.
 
-Messages are queued after the transaction commits, so nobody is told about a
-change that was rolled back.
+Each email is recorded in the outbox within the transaction of the change itself
+(parcours.outbox): nobody is told about a change that was rolled back, and a change that
+committed is always told, once, even if a worker dies while sending.
 """
 
-from django.db import transaction
-
 from parcours.cases.models import CaseCorrection, CaseEvent
+from parcours.outbox.services import outbox_put
+
+from . import emails
 
 
 def notify_case_event(event: CaseEvent) -> None:
     if not event.visible_to_citizen:
         return
-    from .tasks import send_case_event_notification
-
-    transaction.on_commit(lambda: send_case_event_notification.enqueue(event_id=event.pk))
+    outbox_put(handler=emails.case_event_email, key=f"case_event:{event.pk}", event_id=event.pk)
 
 
 def notify_case_corrected(correction: CaseCorrection) -> None:
     """Confirm to the person what they corrected, and tell the handling service."""
-    from .tasks import send_case_corrected_to_citizen, send_case_corrected_to_unit
-
-    transaction.on_commit(
-        lambda: send_case_corrected_to_citizen.enqueue(correction_id=correction.pk)
+    outbox_put(
+        handler=emails.case_corrected_to_citizen_email,
+        key=f"case_corrected:citizen:{correction.pk}",
+        correction_id=correction.pk,
     )
-    transaction.on_commit(lambda: send_case_corrected_to_unit.enqueue(correction_id=correction.pk))
+    outbox_put(
+        handler=emails.case_corrected_to_unit_email,
+        key=f"case_corrected:unit:{correction.pk}",
+        correction_id=correction.pk,
+    )
 
 
 def notify_message_to_citizen(message) -> None:
     """An agent wrote to the person about their case."""
-    from .tasks import send_message_to_citizen
+    outbox_put(
+        handler=emails.message_to_citizen_email,
+        key=f"message_to_citizen:{message.pk}",
+        message_id=message.pk,
+    )
 
-    transaction.on_commit(lambda: send_message_to_citizen.enqueue(message_id=message.pk))
+
+def _notify_case_update(event: CaseEvent, kind: str) -> None:
+    outbox_put(
+        handler=emails.case_update_email,
+        key=f"case_update:{kind}:{event.pk}",
+        event_id=event.pk,
+        kind=kind,
+    )
 
 
 def notify_referent_changed(event: CaseEvent) -> None:
     """The case was handed over: tell the person the name of their new referent."""
-    from .tasks import send_case_update
-
-    transaction.on_commit(lambda: send_case_update.enqueue(event_id=event.pk, kind="handover"))
+    _notify_case_update(event, "handover")
 
 
 def notify_rerouted(event: CaseEvent) -> None:
     """The case was sent to the competent unit (CRPA L114-2): tell the person."""
-    from .tasks import send_case_update
-
-    transaction.on_commit(lambda: send_case_update.enqueue(event_id=event.pk, kind="rerouted"))
+    _notify_case_update(event, "rerouted")
 
 
 def notify_citizen_deadline_extended(event: CaseEvent) -> None:
     """The person has more time to answer a request: tell them the new date."""
-    from .tasks import send_case_update
-
-    transaction.on_commit(
-        lambda: send_case_update.enqueue(event_id=event.pk, kind="deadline_extended")
-    )
+    _notify_case_update(event, "deadline_extended")
