@@ -43,16 +43,17 @@ def organisations_with_experiences() -> QuerySet[Organisation]:
 
 
 def experiences_for_agent(agent: Agent) -> QuerySet[Experience]:
-    """The organisation's experiences an agent works on: every one for a manager, those
-    about their units for an agent."""
+    """The experiences an agent works on: those about the units they handle or manage
+    (every unit of the organisation for its administrator)."""
     if not permissions.uses_backoffice(agent):
         return Experience.objects.none()
     experiences = Experience.objects.filter(organisation_id=agent.organisation_id).exclude(
         status=ExperienceStatus.AWAITING_CONFIRMATION
     )
-    if not permissions.is_manager(agent):
-        experiences = experiences.filter(unit__in=permissions.handled_units(agent))
-    return experiences.select_related("unit", "procedure")
+    units = permissions.handled_units(agent)
+    if permissions.is_manager(agent):
+        units = units | permissions.managed_units(agent)
+    return experiences.filter(unit__in=units).select_related("unit", "procedure")
 
 
 def complaints_for_agent(agent: Agent) -> QuerySet[Complaint]:

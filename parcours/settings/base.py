@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from parcours.observability.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -28,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
     "dsfr",
     "widget_tweaks",
     "django_otp",
@@ -60,6 +63,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus times the whole request (docs/operations.md).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id, for every log line the request writes (X-Request-ID).
+    "parcours.observability.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -70,6 +77,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "parcours.urls"
@@ -114,6 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # redis://127.0.0.1:6379/1 in production; the default is a table of the database, so
 # the demo needs nothing installed (`manage.py createcachetable`, run by make migrate).
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://parcours_cache")}
+# Sessions in the database by default, so that any app server reads any session;
+# "django.contrib.sessions.backends.cached_db" adds the shared cache in front (Redis).
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -292,10 +303,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 # A form sent with an expired or missing token gets a page in the site's theme.
 CSRF_FAILURE_VIEW = "parcours.portal.errors.csrf_failure"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs on standard output, one line per event with the request id: "text" for a
+# terminal, "json" for a log collector (the default of the production settings).
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
+
+# /metrics (Prometheus): readable with "Authorization: Bearer <PARCOURS_METRICS_TOKEN>"
+# or from an address in PARCOURS_METRICS_ALLOWED_IPS (addresses or networks); anyone
+# else gets a 404. Empty token and list: nobody.
+PARCOURS_METRICS_TOKEN = env("PARCOURS_METRICS_TOKEN", default="")
+PARCOURS_METRICS_ALLOWED_IPS = env.list("PARCOURS_METRICS_ALLOWED_IPS", default=[])

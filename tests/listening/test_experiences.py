@@ -135,8 +135,8 @@ def test_the_reply_is_shown_with_its_response_time_and_the_author_told(
     assert "Nous ouvrons un second guichet." in message.body
 
 
-def test_only_agents_of_the_service_concerned_reply(published, agent_2, helper, manager):
-    for outsider in (agent_2, helper):
+def test_only_agents_of_the_service_concerned_reply(published, agent_2, helper, manager, manager_2):
+    for outsider in (agent_2, helper, manager_2):
         with pytest.raises(ListeningError):
             services.experience_reply(experience=published, by=outsider, reply="Réponse")
     services.experience_reply(experience=published, by=manager, reply="Réponse du responsable")

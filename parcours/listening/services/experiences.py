@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parcours.organisations import permissions
+from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Agent, Unit
 
 from .. import tokens
@@ -161,8 +162,12 @@ def experience_confirm(*, experience: Experience, token: str, now=None) -> Exper
 
 
 def may_moderate(agent: Agent | None, experience: Experience) -> bool:
-    """Managers of the organisation moderate its experiences."""
-    return permissions.is_manager(agent) and agent.organisation_id == experience.organisation_id
+    """The managers of the unit concerned, and the organisation's administrators."""
+    if not permissions.is_manager(agent) or agent.organisation_id != experience.organisation_id:
+        return False
+    if experience.unit_id is None:
+        return agent.role == AgentRole.ORGANISATION_ADMIN
+    return permissions.may_manage(agent, experience.unit)
 
 
 def may_reply(agent: Agent | None, experience: Experience) -> bool:
@@ -172,7 +177,7 @@ def may_reply(agent: Agent | None, experience: Experience) -> bool:
         or agent.organisation_id != experience.organisation_id
     ):
         return False
-    if permissions.is_manager(agent):
+    if may_moderate(agent, experience):
         return True
     return experience.unit_id is not None and permissions.may_handle(agent, experience.unit)
 
@@ -191,7 +196,7 @@ def experience_moderate(
     now = now or timezone.now()
     if not may_moderate(by, experience):
         raise ListeningError(
-            _("Seuls les responsables de l'administration modèrent ses expériences.")
+            _("Seuls les responsables du service concerné modèrent ses expériences.")
         )
     if experience.status != ExperienceStatus.HELD:
         raise ListeningError(_("Cette expérience n'attend pas de modération."))
