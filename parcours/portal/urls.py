@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("parcours.portal.apply.urls")),
     path("", include("parcours.portal.space.urls")),
     path("", include("parcours.portal.profile.urls")),
+    path("", include("parcours.portal.information.urls")),
     path("", include("parcours.portal.mydata.urls")),
     path("", include("parcours.contacts.urls")),
     path("", include("parcours.portal.appointments.urls")),

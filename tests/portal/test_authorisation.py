@@ -23,6 +23,7 @@ from parcours.cases.models import Case, Document
 from parcours.contacts import services as contact_services
 from parcours.contacts.models import CallbackRequest, Message
 from parcours.lib.working_days import next_working_day
+from parcours.people.models import DataSharingConsent
 from tests.cases.test_documents_service import PDF
 
 
@@ -98,6 +99,7 @@ OWN_OBJECT = {
         {"reference": b["sent"].reference, "pk": a["document"].pk},
     ],
     "case_withdraw": a_case("sent"),
+    "consent_withdraw": lambda a, b: [{"pk": a["consent"].pk}],
     "case_answer": a_case("awaiting"),
     "case_messages": a_case("sent"),
     "case_correct": a_case("sent"),
@@ -168,7 +170,15 @@ def belongings(person, procedure, agent) -> dict:
         half_day="morning",
         topic="Une question.",
     )
+    consent = DataSharingConsent.objects.create(
+        organisation_id=sent.organisation_id,
+        person=person,
+        user=user,
+        what="Pièce « Justificatif de domicile »",
+        target_case=sent,
+    )
     return {
+        "consent": consent,
         "draft": draft,
         "draft_document": draft_document,
         "sent": sent,
