@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from parcours.channels.notifications import SmsNotification
 from parcours.notifications.notifications import EmailNotification
 
 
@@ -43,6 +44,30 @@ class FeedbackInvitationNotification(PersonNotification):
             "case": self.invitation.case,
             "url": invitation_url(self.invitation),
             "valid_days": FEEDBACK_VALID_DAYS,
+        }
+
+
+class FeedbackInvitationSms(SmsNotification):
+    """The same invitation by text message, for a person who chose SMS."""
+
+    def __init__(self, invitation):
+        super().__init__(invitation.person)
+        self.invitation = invitation
+
+    def wanted(self) -> bool:
+        from parcours.people.enums import Channel
+
+        return self.person.notify_by_sms and self.person.preferred_channel == Channel.SMS
+
+    def text(self) -> str:
+        from django.utils.translation import gettext as _
+
+        from .services.feedback import invitation_url
+
+        organisation = self.invitation.organisation.name
+        return _("%(organisation)s : votre avis en 3 questions, 1 minute, anonyme : %(url)s") % {
+            "organisation": organisation,
+            "url": invitation_url(self.invitation),
         }
 
 

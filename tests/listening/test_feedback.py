@@ -200,3 +200,20 @@ def freeze(moment):
     from unittest import mock
 
     return mock.patch("django.core.signing.time.time", return_value=moment.timestamp())
+
+
+def test_a_person_who_chose_text_messages_gets_the_survey_by_sms(decided_case, citizen_a):
+    from parcours.channels import sms
+
+    citizen_a.preferred_channel = "sms"
+    citizen_a.notify_by_sms = True
+    citizen_a.phone = "06 12 34 56 78"
+    citizen_a.save()
+    sms.outbox.clear()
+    feedback.collect_invitations()
+    later = timezone.now() + feedback.FEEDBACK_DELAY + datetime.timedelta(minutes=1)
+    assert feedback.send_due_invitations(now=later) == 1
+    (text,) = sms.outbox
+    assert text.to == "+33612345678"
+    assert "/avis/" in text.body
+    assert mail.outbox == []

@@ -212,33 +212,44 @@ def invitation_url(invitation: FeedbackInvitation) -> str:
 
 
 def send_due_invitations(now: datetime.datetime | None = None) -> int:
-    """Send the invitations whose time has come, by email; those the person cannot or
-    does not wish to receive are marked ``not_sent``. Returns how many were sent."""
-    from ..notifications import FeedbackInvitationNotification
+    """Send the invitations whose time has come by the person's channel: a text message
+    if they chose SMS (and gave a mobile number), otherwise an email if they accept
+    news by email. The others are marked ``not_sent``. Each is claimed (row lock, skip
+    locked) and marked in a transaction; the message leaves once it has committed.
+    Returns how many were sent."""
+    from ..notifications import FeedbackInvitationNotification, FeedbackInvitationSms
 
     now = now or timezone.now()
     sent = 0
     due = FeedbackInvitation.objects.filter(
         status=InvitationStatus.SCHEDULED, send_after__lte=now, expires_at__gt=now
-    ).select_related("person", "unit__organisation", "procedure", "case")
-    for invitation in due.iterator(chunk_size=200):
+    ).values_list("pk", flat=True)
+    for pk in list(due.iterator(chunk_size=500)):
+        outgoing = None
         with transaction.atomic():
-            locked = (
-                FeedbackInvitation.objects.select_for_update(skip_locked=True)
-                .filter(pk=invitation.pk, status=InvitationStatus.SCHEDULED)
+            invitation = (
+                FeedbackInvitation.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("person", "organisation", "unit__organisation", "procedure", "case")
+                .filter(pk=pk, status=InvitationStatus.SCHEDULED)
                 .first()
             )
-            if locked is None:
-                continue
-            notification = FeedbackInvitationNotification(invitation)
-            if notification.should_send():
-                notification.send()
-                locked.status = InvitationStatus.SENT
-                locked.sent_at = now
+            if invitation is None:
+                continue  # another worker has it
+            message = FeedbackInvitationSms(invitation)
+            if not message.should_send():
+                message = FeedbackInvitationNotification(invitation)
+            if message.should_send():
+                invitation.status = InvitationStatus.SENT
+                invitation.sent_at = now
+                outgoing = message
                 sent += 1
             else:
-                locked.status = InvitationStatus.NOT_SENT
-            locked.save(update_fields=["status", "sent_at"])
+                invitation.status = InvitationStatus.NOT_SENT
+            invitation.save(update_fields=["status", "sent_at"])
+        # Out of the transaction (the task runs in autocommit): the row says "sent" first,
+        # so a crash here loses one invitation rather than sending one twice.
+        if outgoing is not None:
+            outgoing.send()
     return sent
 
 
