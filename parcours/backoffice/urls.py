@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import (
     actions,
@@ -105,4 +105,6 @@ urlpatterns = [
     path("rendez-vous/<int:pk>/recevoir/", appointments.take, name="appointment_take"),
     path("rendez-vous/<int:pk>/note/", appointments.note, name="appointment_note"),
     path("rendez-vous/<int:pk>/annuler/", appointments.cancel, name="appointment_cancel"),
+    # The procedure studio (views/studio.py), for organisation administrators.
+    path("atelier/", include("parcours.backoffice.studio_urls")),
 ]

@@ -152,8 +152,10 @@ def version_content(version) -> dict:
     from .models import VersionContent
 
     if version.pk is not None:
-        try:
-            return normalised(version.studio_content.content)
-        except VersionContent.DoesNotExist:
-            pass
+        # Read afresh: a version object may hold a content cached before a save.
+        stored = VersionContent.objects.filter(version_id=version.pk).values_list(
+            "content", flat=True
+        )
+        for content in stored:
+            return normalised(content)
     return content_from_procedure(version.procedure)
