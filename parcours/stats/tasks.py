@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from django_tasks import task
 
-from .aggregation import compute_day, compute_period
+from .aggregation import compute_period
 
 
 @task()
@@ -13,7 +13,7 @@ def compute_daily_stats() -> int:
     """Periodic: today's statistics so far, and yesterday's once complete (the day
     after, so that late events of the evening count). Idempotent."""
     today = timezone.localdate()
-    return compute_day(today - datetime.timedelta(days=1)) + compute_day(today)
+    return compute_period(today - datetime.timedelta(days=1), today)["rows"]
 
 
 @task()

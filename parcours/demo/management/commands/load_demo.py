@@ -11,6 +11,7 @@ from parcours.demo.listening import seed_listening
 from parcours.demo.mandates import seed_mandates
 from parcours.demo.message_templates import seed_message_templates
 from parcours.demo.open311 import seed_open311
+from parcours.demo.statistics import seed_statistics
 from parcours.demo.two_factor import enrol_demo_agents
 
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         seed_listening(seed)
         seed_mandates(seed)
         seed_journeys(seed)
+        seed_statistics()
         self.stdout.write(
             self.style.SUCCESS(
                 _(
