@@ -224,3 +224,38 @@ def test_a_report_of_another_unit_procedure_is_not_for_its_managers(
     assert AgentFeedback.objects.count() == 1
     assert Experience.objects.count() == 0
     assert complaints  # the module is used above through the views
+
+
+def test_a_held_comment_is_published_by_a_manager(
+    client, organisation, citizen_a, citizen_b, request
+):
+    idea = ideas.idea_propose(
+        organisation=organisation, by=citizen_a.user, title="Idée", body="Texte."
+    )
+    comment = ideas.idea_comment(idea=idea, by=citizen_b.user, body="Quels guignols.")
+    assert not comment.is_published
+    sign_in_as(client, "manager", request)
+    assert "Idée" in client.get(reverse("backoffice:listening")).content.decode()
+    url = reverse("backoffice:listening_idea", args=[idea.pk])
+    assert "Quels guignols." in client.get(url).content.decode()
+    client.post(url, {"publish_comment": comment.pk})
+    comment.refresh_from_db()
+    assert comment.is_published
+
+
+def test_the_public_experiences_page_reads_a_fixed_number_of_queries(
+    client, citizen_a, unit_1, agent_1, django_assert_max_num_queries
+):
+    for number in range(6):
+        story = stories.experience_submit(
+            unit=unit_1,
+            channel="online",
+            tone=ExperienceTone.POSITIVE,
+            title=f"Expérience {number}",
+            body="Très bien.",
+            user=citizen_a.user,
+        )
+        stories.experience_reply(experience=story, by=agent_1, reply="Merci.")
+    url = reverse("portal:experiences_of", args=[unit_1.organisation.slug])
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == HTTPStatus.OK

@@ -3,7 +3,7 @@ reports on procedures, ideas to answer. Each list and page is scoped to the agen
 organisation and units (``parcours.listening.selectors``)."""
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,7 +63,10 @@ def home(request):
             ).order_by("-support_count")
             if request.agent_is_manager
             else [],
-            "held_ideas": ideas.filter(is_published=False, status=IdeaStatus.PROPOSED)
+            # Held for their words: the idea itself, or one of its comments.
+            "held_ideas": ideas.filter(Q(is_published=False) | Q(comments__is_published=False))
+            .distinct()
+            .order_by("-created_at")
             if request.agent_is_manager
             else [],
         },
@@ -266,6 +269,11 @@ def idea(request, pk):
                 idea_services.idea_publish_held(idea=item, by=agent, publish=True)
                 messages.success(request, _("L'idée est publiée."))
                 return redirect("backoffice:listening_idea", pk=pk)
+            if "publish_comment" in request.POST:
+                comment = get_object_or_404(item.comments, pk=request.POST["publish_comment"])
+                idea_services.idea_comment_publish(comment=comment, by=agent)
+                messages.success(request, _("Le commentaire est publié."))
+                return redirect("backoffice:listening_idea", pk=pk)
             if form.is_valid():
                 idea_services.idea_set_status(idea=item, by=agent, **form.cleaned_data)
                 messages.success(
@@ -274,4 +282,8 @@ def idea(request, pk):
                 return redirect("backoffice:listening_idea", pk=pk)
         except ListeningError as error:
             form.add_error(error.field, error.message)
-    return render(request, "backoffice/listening/idea.html", {"idea": item, "form": form})
+    return render(
+        request,
+        "backoffice/listening/idea.html",
+        {"idea": item, "form": form, "held_comments": item.comments.filter(is_published=False)},
+    )

@@ -137,3 +137,12 @@ def idea_publish_held(*, idea: Idea, by: Agent, publish: bool) -> Idea:
     idea.held_words = [] if publish else idea.held_words
     idea.save(update_fields=["is_published", "held_words"])
     return idea
+
+
+def idea_comment_publish(*, comment: IdeaComment, by: Agent) -> IdeaComment:
+    """A moderator publishes a comment held for its words."""
+    if not may_answer(by, comment.idea):
+        raise ListeningError(_("Seuls les responsables de l'administration modèrent les idées."))
+    comment.is_published = True
+    comment.save(update_fields=["is_published"])
+    return comment
