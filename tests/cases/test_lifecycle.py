@@ -255,7 +255,7 @@ def test_citizen_b_cannot_act_on_citizen_a_case(transition, case_in_state, citiz
 
 
 @pytest.mark.sqlite
-@pytest.mark.parametrize("agent", ["agent_1", "agent_2", "helper"])
+@pytest.mark.parametrize("agent", ["agent_1", "agent_2"])
 def test_an_agent_of_the_organisation_may_submit_for_the_citizen_at_the_counter(
     agent, draft, request
 ):
@@ -265,6 +265,22 @@ def test_an_agent_of_the_organisation_may_submit_for_the_citizen_at_the_counter(
 
     assert case.state == CaseState.SUBMITTED
     assert case.events.get().actor == someone
+
+
+@pytest.mark.sqlite
+def test_a_helper_submits_for_the_citizen_only_under_their_mandate(draft, helper, citizen_a):
+    """A helper (aidant) acts for a person under a mandate of theirs, never as an agent
+    of the organisation (docs/helpers.md)."""
+    before = snapshot(draft)
+    with pytest.raises(NotAllowed, match="mandat"):
+        services.case_submit(case=draft, by=helper.user)
+    assert snapshot(draft) == before
+
+    from tests.mandates.conftest import make_mandate
+
+    make_mandate(helper, citizen_a, [draft.procedure])
+    case = services.case_submit(case=draft, by=helper.user)
+    assert case.state == CaseState.SUBMITTED
 
 
 @pytest.mark.sqlite
