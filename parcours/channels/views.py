@@ -29,6 +29,8 @@ from parcours.catalog.models import Procedure
 from parcours.contacts.models import CallbackRequest
 from parcours.organisations import permissions
 from parcours.portal.apply.forms import SITUATION_SPEC, StepForm, visible_names
+from parcours.privacy.enums import JournalAction, JournalPurpose
+from parcours.privacy.journal import record_access
 
 from . import callbacks as callback_services
 from . import merges, selectors, services
@@ -46,6 +48,11 @@ from .forms import (
     PersonForm,
 )
 from .models import InboundEmail, PersonMerge
+
+
+def _journal(request, person, action, *, purpose=JournalPurpose.SUPPORT, **kwargs) -> None:
+    """Record in the person's access journal what the agent read or changed."""
+    record_access(request.user, person, action, purpose=purpose, request=request, **kwargs)
 
 
 def _add_error(form, error: ChannelError) -> None:
@@ -103,6 +110,7 @@ def inbound_detail(request, pk):
             except ChannelError as error:
                 _add_error(attach, error)
             else:
+                _journal(request, person, JournalAction.CHANGE, case=case, obj=inbound.message)
                 messages.success(
                     request,
                     _("Le courriel est rattaché à %(name)s.") % {"name": person.full_name},
@@ -149,6 +157,8 @@ def inbound_detail(request, pk):
 def inbound_raw(request, pk):
     """The email as received, to open in a mail program."""
     inbound = _inbound_or_404(request, pk)
+    if inbound.person is not None:
+        _journal(request, inbound.person, JournalAction.DOWNLOAD, case=inbound.case, obj=inbound)
     with inbound.raw.open("rb") as raw:
         content = raw.read()
     response = HttpResponse(content, content_type="message/rfc822")
@@ -231,6 +241,7 @@ def person_contact(request, pk):
         except ChannelError as error:
             _add_error(form, error)
         else:
+            _journal(request, person, JournalAction.CHANGE, case=record.case, obj=record)
             messages.success(
                 request,
                 _("%(channel)s enregistré : %(subject)s")
@@ -267,6 +278,7 @@ def contact_scan(request, pk):
         ).exclude(scan=""),
         pk=pk,
     )
+    _journal(request, record.person, JournalAction.DOWNLOAD, case=record.case, obj=record)
     with record.scan.open("rb") as scan:
         content = scan.read()
     response = HttpResponse(content, content_type=record.scan_content_type)
@@ -298,6 +310,7 @@ def assisted_start(request, pk):
         except ChannelError as error:
             _add_error(form, error)
         else:
+            _journal(request, person, JournalAction.CHANGE, case=case)
             return redirect("channels:assisted_fill", pk=case.pk)
     return render(
         request,
@@ -443,6 +456,7 @@ def assisted_receipt_pdf(request, reference):
     receipt = Receipt.objects.filter(case=case).first()
     if receipt is None:
         raise Http404
+    _journal(request, case.person, JournalAction.DOWNLOAD, case=case, obj=receipt)
     if receipt.pdf:
         with receipt.pdf.open("rb") as stored:
             content = stored.read()
@@ -484,6 +498,14 @@ def duplicate_pair(request, first, second):
     second = get_object_or_404(people, pk=second)
     if first.pk == second.pk:
         raise Http404
+    if request.method == "GET":
+        for person in (first, second):
+            _journal(
+                request,
+                person,
+                JournalAction.READ,
+                reason=_("Vérification d'une fiche en double."),
+            )
     form = MergeForm(
         data=request.POST if request.POST.get("action") == "merge" else None,
         first=first,
@@ -504,6 +526,14 @@ def duplicate_pair(request, first, second):
         except ChannelError as error:
             _add_error(form, error)
         else:
+            _journal(
+                request,
+                merge.kept,
+                JournalAction.CHANGE,
+                obj=merge,
+                reason=_("Fusion avec la fiche n° %(pk)s, la même personne.")
+                % {"pk": merge.merged_person_id},
+            )
             messages.success(
                 request,
                 _("Les fiches sont fusionnées : tout est rattaché à %(name)s.")
@@ -578,6 +608,9 @@ def callback_detail(request, pk):
         except ChannelError as error:
             _add_error(form, error)
         else:
+            _journal(
+                request, callback.person, JournalAction.CHANGE, case=callback.case, obj=attempt
+            )
             messages.success(
                 request,
                 _("Rappel noté : %(outcome)s.")

@@ -329,3 +329,29 @@ def test_a_request_filed_by_phone_sends_the_receipt_by_email_and_only_its_agent_
     assert case.channel == CaseChannel.PHONE
     assert mail.outbox[-1].to == [citizen_a.email]
     assert case.reference in mail.outbox[-1].subject + mail.outbox[-1].body
+
+
+def test_recording_an_exchange_and_reading_a_letter_are_in_the_persons_access_journal(
+    client, agent_1, citizen_a, unit_1
+):
+    from parcours.privacy.models import AccessLogEntry
+
+    client = verified(client, agent_1.user)
+    client.post(
+        reverse("channels:person_contact", args=[citizen_a.pk]),
+        {
+            "channel": ContactChannel.POST,
+            "direction": "inbound",
+            "unit": unit_1.pk,
+            "subject": "Courrier",
+            "scan": SimpleUploadedFile("lettre.pdf", PDF),
+        },
+    )
+    record = ContactRecord.objects.get()
+    client.get(reverse("channels:contact_scan", args=[record.pk]))
+
+    entries = AccessLogEntry.objects.filter(person_id=citizen_a.pk).order_by("pk")
+    assert [(e.action, e.actor_id) for e in entries] == [
+        ("change", agent_1.user.pk),
+        ("download", agent_1.user.pk),
+    ]
