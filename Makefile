@@ -11,6 +11,8 @@ BENCH_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench
 BENCH_ARGS ?=
 # make bench-queue: the queue page and claims at 10,000 then 1,000,000 cases (BENCH_ARGS="--volumes 10000" for a quick run).
 BENCH_QUEUE_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_queue
+# make bench-cases: creating a case by the web form and by the API against a minimal view (BENCH_ARGS="--duration 5" for a quick run).
+BENCH_CASES_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_cases
 export DJANGO_SETTINGS_MODULE ?= parcours.settings.dev
 
 .PHONY: help run install install-dev migrate demo demo-if-empty serve worker test test-pg test-sqlite \
@@ -95,6 +97,10 @@ bench: install-dev postgres
 
 bench-queue: install-dev postgres
 	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(BENCH_QUEUE_URL) $(BIN)/python bench/queue.py --replace $(BENCH_ARGS)
+
+.PHONY: bench-cases
+bench-cases: install-dev postgres
+	DATABASE_URL=$(BENCH_CASES_URL) $(BIN)/python bench/case_creation.py --replace $(BENCH_ARGS)
 
 quality: install-dev
 	$(BIN)/ruff check .
