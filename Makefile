@@ -13,6 +13,10 @@ BENCH_ARGS ?=
 BENCH_QUEUE_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_queue
 # make bench-cases: creating a case by the web form and by the API against a minimal view (BENCH_ARGS="--duration 5" for a quick run).
 BENCH_CASES_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_cases
+# make bench-load: two app servers and two workers under locust, 100,000 cases, five minutes (BENCH_ARGS="--duration 30 --cases 5000" for a quick run).
+BENCH_LOAD_URL ?= postgres://postgres@127.0.0.1:5432/parcours_load
+# make prod: the production processes against this PostgreSQL database (docs/deploy.md).
+PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/parcours
 export DJANGO_SETTINGS_MODULE ?= parcours.settings.dev
 
 .PHONY: help run install install-dev migrate demo demo-if-empty serve worker test test-pg test-sqlite \
@@ -23,6 +27,8 @@ help:
 	@echo "make test    install test dependencies and run the whole suite (PostgreSQL, then SQLite)"
 	@echo "make demo    reset the embedded database and reload the demo data"
 	@echo "make serve   serve the site and the background worker"
+	@echo "make prod    production settings on PostgreSQL: gunicorn, the worker and the inbound SMTP daemon"
+	@echo "make e2e     the end-to-end journeys in chromium (citizen, agent, manager, helper)"
 	@echo "make fix     format and fix lint"
 
 $(BIN)/python:
@@ -101,6 +107,28 @@ bench-queue: install-dev postgres
 .PHONY: bench-cases
 bench-cases: install-dev postgres
 	DATABASE_URL=$(BENCH_CASES_URL) $(BIN)/python bench/case_creation.py --replace $(BENCH_ARGS)
+
+bench-load: install-dev postgres
+	DATABASE_URL=$(BENCH_LOAD_URL) $(BIN)/python bench/load.py --replace $(BENCH_ARGS)
+
+# The end-to-end journeys (also part of test-pg): the browser tests under tests/e2e.
+e2e: install-dev postgres browser
+	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/e2e -n 0 --create-db
+
+# Production on this machine: collectstatic, migrate, then gunicorn, the worker and the
+# inbound email daemon in the foreground; Ctrl+C stops all three (docs/deploy.md).
+# SECRET_KEY, ALLOWED_HOSTS and the rest come from the environment; without SECRET_KEY
+# one is made once and kept in var/prod-secret-key.
+prod: install postgres
+	@mkdir -p var
+	@test -s var/prod-secret-key || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/prod-secret-key)
+	@if [ -z "$$DATABASE_URL" ] && [ "$(PROD_DATABASE_URL)" = "postgres://postgres@127.0.0.1:5432/parcours" ]; then \
+	  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'parcours'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres parcours; fi
+	DJANGO_SETTINGS_MODULE=parcours.settings.prod DATABASE_URL=$${DATABASE_URL:-$(PROD_DATABASE_URL)} \
+	  SECRET_KEY=$${SECRET_KEY:-$$(cat var/prod-secret-key)} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	  BIN=$(BIN) deploy/run-prod.sh
+
+.PHONY: prod e2e bench-load
 
 quality: install-dev
 	$(BIN)/ruff check .

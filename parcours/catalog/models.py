@@ -89,6 +89,35 @@ class Procedure(models.Model):
             "Si coché, une pièce manquante n'interrompt pas l'instruction (CRPA L114-5-1)."
         ),
     )
+    # Retention (docs/privacy.md): how long closed cases and their documents are kept,
+    # counted from the closure; then the worker anonymises the case (its dates, state
+    # and procedure stay for the statistics) and deletes the documents.
+    retention_months = models.PositiveSmallIntegerField(
+        _("conservation des dossiers clos (mois)"),
+        default=60,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Après ce délai, compté depuis la clôture, le dossier est anonymisé : les "
+            "réponses, les échanges et l'identité disparaissent, les dates et l'issue "
+            "restent pour les statistiques."
+        ),
+    )
+    document_retention_months = models.PositiveSmallIntegerField(
+        _("conservation des pièces (mois)"),
+        default=12,
+        help_text=_(
+            "Après ce délai, compté depuis la clôture, les pièces jointes sont supprimées. "
+            "Au plus la durée de conservation du dossier."
+        ),
+    )
+    retention_basis = models.TextField(
+        _("justification de la durée de conservation"),
+        blank=True,
+        help_text=_(
+            "Le texte ou la délibération qui fixe ces durées ; figure au registre des "
+            "traitements."
+        ),
+    )
     is_geolocated = models.BooleanField(_("signalement géolocalisé"), default=False)
     is_published = models.BooleanField(_("publiée"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -105,6 +134,18 @@ class Procedure(models.Model):
         return self.title
 
     def clean(self):
+        if (
+            self.document_retention_months is not None
+            and self.retention_months is not None
+            and self.document_retention_months > self.retention_months
+        ):
+            raise ValidationError(
+                {
+                    "document_retention_months": _(
+                        "Les pièces ne peuvent pas être gardées plus longtemps que le dossier."
+                    )
+                }
+            )
         situations = self.life_situations
         if not isinstance(situations, list) or set(situations) - set(LifeSituation.values):
             raise ValidationError(
