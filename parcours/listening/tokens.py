@@ -41,3 +41,15 @@ def check_token(token: str, *, salt: str, public_id, nonce: str, max_age: float)
         raise BadToken("other")
     if not nonce or not constant_time_compare(str(payload.get("n", "")), nonce):
         raise BadToken("invalid")
+
+
+def token_public_id(token: str, *, salt: str) -> str:
+    """The public id a token names, if its signature is ours (its age is checked later,
+    with the object). Raise ``BadToken("invalid")`` for a forged or altered token."""
+    try:
+        payload = signing.TimestampSigner(salt=salt).unsign_object(token)
+    except signing.BadSignature as error:
+        raise BadToken("invalid") from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("i"), str):
+        raise BadToken("invalid")
+    return payload["i"]

@@ -117,6 +117,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# An optional read replica of PostgreSQL (docs/scaling.md): dashboards, exports and
+# search read from it inside parcours.lib.replica.use_replica; everything else uses the
+# primary. Tests mirror it onto the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["parcours.lib.replica.ReplicaRouter"]
 
 # A cache shared by every app server (rate limits, OIDC discovery). CACHE_URL such as
 # redis://127.0.0.1:6379/1 in production; the default is a table of the database, so

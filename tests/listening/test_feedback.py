@@ -19,11 +19,6 @@ pytestmark = pytest.mark.sqlite
 ANSWER = {"satisfaction": "4", "clarity": Clarity.PARTLY, "comment": "Bien, mais lent."}
 
 
-def link_path(invitation):
-    url = feedback.invitation_url(invitation)
-    return url.removeprefix("http://testserver").split("://", 1)[-1].split("/", 1)[1]
-
-
 def path_of(url):
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
@@ -133,20 +128,26 @@ def test_a_token_cannot_be_used_for_another_invitation(client, sent_invitation, 
         unit=unit_1,
     )
     token = survey_url_from_mail().rstrip("/").rsplit("/", 1)[1]
-    url = reverse("portal:feedback", args=[other.public_id, token])
-    response = client.post(url, ANSWER)
-    assert response.status_code == HTTPStatus.FORBIDDEN
-    assert FeedbackResponse.objects.count() == 0
+    with pytest.raises(ListeningError, match="pas valable"):
+        feedback.invitation_check(other, token)
+    # The link answers its own invitation, never the other one.
+    client.post(survey_url_from_mail(), ANSWER)
+    other.refresh_from_db()
+    assert other.answered_at is None
+    sent_invitation.refresh_from_db()
+    assert sent_invitation.answered_at is not None
 
 
 def test_a_forged_token_is_refused(client, sent_invitation):
     forged = signing.TimestampSigner(salt=feedback.LINK_SALT, key="not-the-secret").sign_object(
         {"i": str(sent_invitation.public_id), "n": sent_invitation.nonce}
     )
-    url = reverse("portal:feedback", args=[sent_invitation.public_id, forged])
-    assert client.post(url, ANSWER).status_code == HTTPStatus.FORBIDDEN
+    url = reverse("portal:feedback", args=[forged])
+    response = client.post(url, ANSWER)
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "pas valable" in response.content.decode()
     tampered = survey_url_from_mail().rstrip("/")[:-2] + "xx/"
-    assert client.post(tampered, ANSWER).status_code in (HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
+    assert client.post(tampered, ANSWER).status_code == HTTPStatus.NOT_FOUND
     assert FeedbackResponse.objects.count() == 0
 
 
@@ -154,7 +155,7 @@ def test_an_expired_link_is_refused(client, sent_invitation):
     sent_invitation.expires_at = timezone.now() - datetime.timedelta(minutes=1)
     sent_invitation.save()
     response = client.post(survey_url_from_mail(), ANSWER)
-    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.status_code == HTTPStatus.GONE
     assert "expiré" in response.content.decode()
     assert FeedbackResponse.objects.count() == 0
 

@@ -23,6 +23,7 @@ from parcours.cases.models import Case, Document
 from parcours.contacts import services as contact_services
 from parcours.contacts.models import CallbackRequest, Message
 from parcours.lib.working_days import next_working_day
+from parcours.listening.services.complaints import complaint_file
 from parcours.people.models import DataSharingConsent
 from tests.cases.test_documents_service import PDF
 
@@ -61,6 +62,14 @@ PUBLIC = {
     "appointment_slots",
     "appointment_book",
     "appointment_waiting_join",
+    # Listening: each administration's public experiences and ideas; supporting or
+    # commenting an idea acts as the signed-in person, on a published idea.
+    "experiences_of",
+    "ideas_of",
+    "you_said_we_did",
+    "idea",
+    "idea_support",
+    "idea_comment",
 }
 
 # Links sent by email, keyed by a signed token that names a random id: whoever holds the
@@ -73,6 +82,9 @@ SIGNED_LINK = {
     "appointment_ics",
     "appointment_offer",
     "appointment_waiting",
+    # Listening: the survey link and the confirmation of an experience.
+    "feedback",
+    "experience_confirm",
 }
 
 
@@ -113,6 +125,7 @@ OWN_OBJECT = {
         {"reference": b["decided"].reference, "pk": a["decision"].pk},
     ],
     "callback_confirmation": lambda a, b: [{"pk": a["callback"].pk}],
+    "complaint": lambda a, b: [{"reference": a["complaint"].reference}],
 }
 
 
@@ -177,7 +190,16 @@ def belongings(person, procedure, agent) -> dict:
         what="Pièce « Justificatif de domicile »",
         target_case=sent,
     )
+    complaint = complaint_file(
+        person=person,
+        unit=procedure.handling_unit,
+        subject="Attente",
+        description="Trop longue.",
+        cases=[sent],
+        by=user,
+    )
     return {
+        "complaint": complaint,
         "consent": consent,
         "draft": draft,
         "draft_document": draft_document,

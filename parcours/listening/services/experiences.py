@@ -129,9 +129,21 @@ def confirmation_url(experience: Experience) -> str:
     token = tokens.make_token(
         salt=LINK_SALT, public_id=experience.public_id, nonce=experience.confirmation_nonce
     )
-    return settings.PARCOURS_BASE_URL + reverse(
-        "portal:experience_confirm", args=[experience.public_id, token]
-    )
+    return settings.PARCOURS_BASE_URL + reverse("portal:experience_confirm", args=[token])
+
+
+def experience_for_token(token: str) -> Experience | None:
+    """The experience a confirmation link names, or None when we did not sign it."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        public_id = tokens.token_public_id(token, salt=LINK_SALT)
+    except tokens.BadToken:
+        return None
+    try:
+        return Experience.objects.select_related("organisation").filter(public_id=public_id).first()
+    except ValidationError:
+        return None
 
 
 def experience_confirm(*, experience: Experience, token: str, now=None) -> Experience:

@@ -16,6 +16,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -207,7 +208,7 @@ def invitation_url(invitation: FeedbackInvitation) -> str:
     token = tokens.make_token(
         salt=LINK_SALT, public_id=invitation.public_id, nonce=invitation.nonce
     )
-    path = reverse("portal:feedback", args=[invitation.public_id, token])
+    path = reverse("portal:feedback", args=[token])
     return settings.PARCOURS_BASE_URL + path
 
 
@@ -251,6 +252,22 @@ def send_due_invitations(now: datetime.datetime | None = None) -> int:
         if outgoing is not None:
             outgoing.send()
     return sent
+
+
+def invitation_for_token(token: str) -> FeedbackInvitation | None:
+    """The invitation a link names, or None when the link is not one we signed."""
+    try:
+        public_id = tokens.token_public_id(token, salt=LINK_SALT)
+    except tokens.BadToken:
+        return None
+    try:
+        return (
+            FeedbackInvitation.objects.select_related("unit__organisation", "procedure", "person")
+            .filter(public_id=public_id)
+            .first()
+        )
+    except ValidationError:  # not a UUID: signed by us, so never, but say no politely
+        return None
 
 
 def _refuse(reason: str):

@@ -80,8 +80,15 @@ def sent(request):
 
 
 @never_cache
-def confirm(request, public_id, token):
-    experience = get_object_or_404(Experience, public_id=public_id)
+def confirm(request, token):
+    experience = services.experience_for_token(token)
+    if experience is None:
+        return render(
+            request,
+            "portal/listening/feedback_refused.html",
+            {"reason": _("Ce lien de confirmation n'est pas valable.")},
+            status=HTTPStatus.NOT_FOUND,
+        )
     if request.method != "POST":
         # A link opened by a mail scanner must not publish: the person presses a button.
         return render(

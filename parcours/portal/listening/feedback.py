@@ -2,26 +2,39 @@
 
 from http import HTTPStatus
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from parcours.listening.errors import ListeningError
-from parcours.listening.models import FeedbackInvitation
 from parcours.listening.services import feedback as services
 
 from .forms import FeedbackForm
 
 
 @never_cache
-def answer(request, public_id, token):
-    invitation = get_object_or_404(
-        FeedbackInvitation.objects.select_related("unit__organisation", "procedure", "person"),
-        public_id=public_id,
-    )
+def answer(request, token):
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        # A link we did not sign leads nowhere, politely.
+        return render(
+            request,
+            "portal/listening/feedback_refused.html",
+            {
+                "reason": _(
+                    "Ce lien pour donner votre avis n'est pas valable. Vérifiez qu'il est complet."
+                )
+            },
+            status=HTTPStatus.NOT_FOUND,
+        )
     try:
         services.invitation_check(invitation, token, user=request.user)
     except ListeningError as error:
-        status = HTTPStatus.GONE if invitation.is_answered else HTTPStatus.FORBIDDEN
+        status = (
+            HTTPStatus.GONE
+            if invitation.is_answered or invitation.is_expired()
+            else HTTPStatus.FORBIDDEN
+        )
         return render(
             request,
             "portal/listening/feedback_refused.html",

@@ -4,15 +4,11 @@ from . import complaints, experiences, feedback, ideas
 
 urlpatterns = [
     path("avis/merci/", feedback.thanks, name="feedback_thanks"),
-    path("avis/<uuid:public_id>/<str:token>/", feedback.answer, name="feedback"),
+    path("avis/<str:token>/", feedback.answer, name="feedback"),
     path("experiences/", experiences.index, name="experiences"),
     path("experiences/raconter/", experiences.new, name="experience_new"),
     path("experiences/envoyee/", experiences.sent, name="experience_sent"),
-    path(
-        "experiences/confirmer/<uuid:public_id>/<str:token>/",
-        experiences.confirm,
-        name="experience_confirm",
-    ),
+    path("experiences/confirmer/<str:token>/", experiences.confirm, name="experience_confirm"),
     path("experiences/<slug:slug>/", experiences.of_organisation, name="experiences_of"),
     path("reclamations/", complaints.index, name="complaints"),
     path("reclamations/nouvelle/", complaints.new, name="complaint_new"),
