@@ -167,3 +167,31 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The access journal is append-only.")
+
+
+class RetentionAction(models.TextChoices):
+    DOCUMENTS_DELETED = "documents_deleted", _("pièces supprimées")
+    CASE_ANONYMISED = "case_anonymised", _("dossier anonymisé")
+
+
+class RetentionRecord(models.Model):
+    """What the retention job did to one case, once: so that each step runs once and
+    the register can say how many cases were purged. Holds no personal data."""
+
+    organisation_id = models.BigIntegerField(_("administration"), db_index=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="+", verbose_name=_("dossier")
+    )
+    action = models.CharField(_("action"), max_length=32, choices=RetentionAction.choices)
+    count = models.PositiveIntegerField(_("nombre d'éléments"), default=0)
+    done_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("action de conservation")
+        verbose_name_plural = _("actions de conservation")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "action"], name="privacy_retention_once")
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.action}"

@@ -36,6 +36,11 @@ class PeriodicJob:
 
 PERIODIC_JOBS = [
     PeriodicJob(
+        name="apply_retention",
+        task_path="parcours.privacy.tasks.apply_retention",
+        every=timedelta(days=1),
+    ),
+    PeriodicJob(
         name="apply_implicit_decisions",
         task_path="parcours.cases.tasks.apply_implicit_decisions",
         every=timedelta(minutes=15),
