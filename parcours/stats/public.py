@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from parcours.lib.replica import use_replica
 from parcours.organisations.models import Organisation
 
 from . import charts, results, selectors
@@ -126,6 +127,7 @@ def organisation_results(request, organisation):
 
 @require_GET
 @cache_control(public=True, max_age=300)
+@use_replica  # an export: the read replica, if there is one
 def open_data_csv(request, organisation):
     organisation = get_object_or_404(Organisation, slug=organisation)
     rows = results.open_data(organisation, timezone.localdate())

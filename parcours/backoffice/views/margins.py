@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from parcours.cases import margins
 from parcours.cases.enums import CaseState
 from parcours.cases.errors import CaseError
+from parcours.lib.replica import use_replica
 from parcours.organisations import permissions
 from parcours.organisations.models import Agent
 
@@ -158,7 +159,8 @@ def report(request, unit):
             since, until = margins.default_period()
     uses = margins.uses_in(unit, since=since, until=until, kind=kind, agent=agent)
     if request.GET.get("format") == "csv" and not form.errors:
-        return _report_csv(unit, uses, since=since, until=until)
+        with use_replica():  # an export: the read replica, if there is one
+            return _report_csv(unit, uses, since=since, until=until)
     listed = list(uses)
     for use in listed:
         use.details_text = details_text(use)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from parcours.lib.replica import use_replica
 from parcours.people import search as people_search
 from parcours.people import timeline as people_timeline
 from parcours.people.models import Person
@@ -136,15 +137,17 @@ def search(request):
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     people, cases = [], []
     if query:
-        people = list(people_search.people(agent, query))
-        cases = list(
-            people_search.cases(
-                agent,
-                query,
-                readable_ids=access_selectors.readable_cases(agent).values("pk"),
-                scope_unit_ids=access_selectors.scope_unit_ids(agent),
+        # A search may miss a change made a second ago: the read replica will do.
+        with use_replica():
+            people = list(people_search.people(agent, query))
+            cases = list(
+                people_search.cases(
+                    agent,
+                    query,
+                    readable_ids=access_selectors.readable_cases(agent).values("pk"),
+                    scope_unit_ids=access_selectors.scope_unit_ids(agent),
+                )
             )
-        )
     return render(
         request,
         "backoffice/people/search.html",
