@@ -178,7 +178,20 @@ def contact_new(request):
     agent = request.agent
     find = FindPersonForm(data=request.GET or None)
     query = find.cleaned_data["q"].strip() if find.is_valid() else ""
-    form = PersonForm(data=request.POST or None)
+    # From an email in triage: the sender's name and address, and the way back to it.
+    names = request.GET.get("nom", "").split(" ", 1)
+    initial = {
+        "given_name": names[0] if len(names) == 2 else "",
+        "family_name": names[-1],
+        "email": request.GET.get("courriel", ""),
+    }
+    back_to = InboundEmail.objects.for_agent(agent).in_triage()
+    back_to = (
+        back_to.filter(pk=request.GET["retour"]).first()
+        if request.GET.get("retour", "").isdigit()
+        else None
+    )
+    form = PersonForm(data=request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_record(
@@ -187,9 +200,12 @@ def contact_new(request):
         except ChannelError as error:
             _add_error(form, error)
         else:
+            _journal(request, person, JournalAction.CHANGE)
             messages.success(
                 request, _("La fiche de %(name)s est créée.") % {"name": person.full_name}
             )
+            if back_to is not None:
+                return redirect("channels:inbound", pk=back_to.pk)
             return redirect("channels:person_contact", pk=person.pk)
     return render(
         request,

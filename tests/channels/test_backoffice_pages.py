@@ -355,3 +355,25 @@ def test_recording_an_exchange_and_reading_a_letter_are_in_the_persons_access_jo
         ("change", agent_1.user.pk),
         ("download", agent_1.user.pk),
     ]
+
+
+def test_an_unknown_sender_is_recorded_from_the_email_and_the_agent_comes_back_to_it(
+    client, agent_1, unknown_email
+):
+    client = verified(client, agent_1.user)
+    url = (
+        reverse("channels:contact_new")
+        + f"?nom=Zoé+Martin&courriel=zoe%40example.net&retour={unknown_email.pk}"
+    )
+
+    page = client.get(url).content.decode()
+    created = client.post(
+        url, {"given_name": "Zoé", "family_name": "Martin", "email": "zoe@example.net"}
+    )
+
+    assert 'value="zoe@example.net"' in page
+    assert 'value="Martin"' in page
+    assert created["Location"] == reverse("channels:inbound", args=[unknown_email.pk])
+    detail = client.get(created["Location"]).content.decode()
+    assert "Zoé Martin" in detail
+    assert 'name="person"' in detail
