@@ -17,10 +17,12 @@ BENCH_CASES_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_cases
 BENCH_LOAD_URL ?= postgres://postgres@127.0.0.1:5432/parcours_load
 # make prod: the production processes against this PostgreSQL database (docs/deploy.md).
 PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/parcours
+# make bench-dashboards: the managers' dashboard, the public results and the statistics jobs at 10,000 then 1,000,000 cases.
+BENCH_DASHBOARDS_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_dashboards
 export DJANGO_SETTINGS_MODULE ?= parcours.settings.dev
 
 .PHONY: help run install install-dev migrate demo demo-if-empty serve worker test test-pg test-sqlite \
-        quality fix postgres messages browser bench bench-queue clean
+        quality fix postgres messages browser bench bench-queue bench-dashboards clean
 
 help:
 	@echo "make run     install, migrate, load the demo once, serve on http://127.0.0.1:$(PORT)"
@@ -107,6 +109,9 @@ bench-queue: install-dev postgres
 .PHONY: bench-cases
 bench-cases: install-dev postgres
 	DATABASE_URL=$(BENCH_CASES_URL) $(BIN)/python bench/case_creation.py --replace $(BENCH_ARGS)
+
+bench-dashboards: install-dev postgres
+	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(BENCH_DASHBOARDS_URL) $(BIN)/python bench/dashboards.py --replace $(BENCH_ARGS)
 
 bench-load: install-dev postgres
 	DATABASE_URL=$(BENCH_LOAD_URL) $(BIN)/python bench/load.py --replace $(BENCH_ARGS)

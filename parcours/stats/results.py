@@ -9,7 +9,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Sum
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from parcours.catalog.models import Procedure
 from parcours.organisations.models import Organisation
@@ -76,42 +77,41 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole >= selectors.MIN_GROUP else None
 
 
-def _experiences(organisation_id: int, period: Period, procedure_id=None) -> tuple[int, int]:
+def _experiences(organisation_id: int, period: Period) -> dict:
+    """Published experiences and those answered, per procedure (None: all)."""
+    counts = {None: (0, 0)}
     if not apps.is_installed("parcours.listening"):
-        return 0, 0
+        return counts
     try:
         Experience = apps.get_model("listening", "Experience")
     except LookupError:
-        return 0, 0
+        return counts
     published = Experience.objects.published().filter(
         organisation_id=organisation_id,
         published_at__date__gte=period.start,
         published_at__date__lte=period.end,
     )
-    if procedure_id is not None:
-        published = published.filter(procedure_id=procedure_id)
-    return published.count(), published.filter(replied_at__isnull=False).count()
+    total = [0, 0]
+    for row in (
+        published.values("procedure_id")
+        .annotate(n=Count("pk"), replied=Count("pk", filter=Q(replied_at__isnull=False)))
+        .order_by()
+    ):
+        counts[row["procedure_id"]] = (row["n"], row["replied"])
+        total[0] += row["n"]
+        total[1] += row["replied"]
+    counts[None] = tuple(total)
+    return counts
 
 
-def indicators(
-    organisation: Organisation, period: Period, procedure: Procedure | None = None
-) -> dict:
-    rows = DailySummary.objects.filter(
-        organisation_id=organisation.pk, day__gte=period.start, day__lte=period.end
-    )
-    if procedure is not None:
-        rows = rows.filter(procedure_id=procedure.pk)
-    figures = {
-        subject: rows.filter(subject=subject).aggregate(**selectors.sums())
-        for subject in (Subject.CASE, Subject.FEEDBACK)
-    }
-    callbacks = rows.filter(subject=Subject.CALLBACK, day__lt=period.end).aggregate(
-        asked=Sum("started", default=0), made=Sum("completed", default=0)
-    )
-    cases, feedback = figures[Subject.CASE], figures[Subject.FEEDBACK]
+def _indicators(organisation, period, procedure, figures: dict, experiences: dict) -> dict:
+    empty = dict.fromkeys(selectors.FLOW_FIELDS, 0)
+    cases = figures.get(Subject.CASE, empty)
+    feedback = figures.get(Subject.FEEDBACK, empty)
+    callbacks = figures.get(Subject.CALLBACK, empty)
     durations = selectors.Durations(selectors.histogram(cases))
     satisfaction = selectors.satisfaction_figures(feedback)
-    published, replied = _experiences(organisation.pk, period, procedure.pk if procedure else None)
+    published, replied = experiences.get(procedure.pk if procedure else None, (0, 0))
     return {
         "organisation": organisation.slug,
         "organisation_name": organisation.name,
@@ -124,7 +124,7 @@ def indicators(
         "decisions": _count(cases["accepted"] + cases["rejected"]),
         "decisions_with_commitment": _count(cases["with_commitment"]),
         "within_commitment_rate": _share(cases["within_commitment"], cases["with_commitment"]),
-        "median_days_to_decision": (round(durations.median, 1) if durations.enough else None),
+        "median_days_to_decision": round(durations.median, 1) if durations.enough else None,
         "p90_days_to_decision": round(durations.p90, 1) if durations.enough else None,
         "satisfaction_responses": _count(satisfaction["n"]),
         "satisfaction_mean": (
@@ -136,11 +136,49 @@ def indicators(
         "net_satisfaction": (
             round(satisfaction["net"], 4) if satisfaction["net"] is not None else None
         ),
-        "callbacks_requested": _count(callbacks["asked"]),
-        "callbacks_made_rate": _share(callbacks["made"], callbacks["asked"]),
+        "callbacks_requested": _count(callbacks["started"]),
+        "callbacks_made_rate": _share(callbacks["completed"], callbacks["started"]),
         "experiences_published": published,
         "experiences_replied": replied,
     }
+
+
+def _period_rows(organisation, period: Period, procedures: list[Procedure]) -> list[dict]:
+    """The organisation's row then each procedure's, from one grouped query."""
+    by_procedure: dict[object, dict] = {}
+    overall: dict[str, dict] = {}
+    rows = (
+        DailySummary.objects.filter(
+            organisation_id=organisation.pk, day__gte=period.start, day__lte=period.end
+        )
+        # Call-backs asked for today are not due yet: only past days count.
+        .exclude(subject=Subject.CALLBACK, day__gte=timezone.localdate())
+        .values("procedure_id", "subject")
+        .annotate(**selectors.sums())
+        .order_by()
+    )
+    for row in rows:
+        by_procedure.setdefault(row["procedure_id"], {})[row["subject"]] = row
+        total = overall.setdefault(row["subject"], dict.fromkeys(selectors.FLOW_FIELDS, 0))
+        for name in selectors.FLOW_FIELDS:
+            total[name] += row[name]
+    experiences = _experiences(organisation.pk, period)
+    listed = [_indicators(organisation, period, None, overall, experiences)]
+    listed.extend(
+        _indicators(
+            organisation, period, procedure, by_procedure.get(procedure.pk, {}), experiences
+        )
+        for procedure in procedures
+    )
+    return listed
+
+
+def indicators(
+    organisation: Organisation, period: Period, procedure: Procedure | None = None
+) -> dict:
+    """The indicators of the organisation, or of one of its procedures, over a period."""
+    rows = _period_rows(organisation, period, [procedure] if procedure else [])
+    return rows[-1]
 
 
 def open_data(organisation: Organisation, today: datetime.date) -> list[dict]:
@@ -149,6 +187,5 @@ def open_data(organisation: Organisation, today: datetime.date) -> list[dict]:
     procedures = list(Procedure.objects.published().filter(organisation=organisation))
     rows = []
     for period in periods(organisation, today):
-        rows.append(indicators(organisation, period))
-        rows.extend(indicators(organisation, period, procedure) for procedure in procedures)
+        rows.extend(_period_rows(organisation, period, procedures))
     return rows
