@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import OutOfScopeAccess
+from .models import AccessLogEntry, OutOfScopeAccess, RightsRequest
 
 
 @admin.register(OutOfScopeAccess)
@@ -11,6 +11,42 @@ class OutOfScopeAccessAdmin(admin.ModelAdmin):
     list_filter = ["reason", "organisation"]
     search_fields = ["agent_name", "case__reference", "person__family_name"]
     readonly_fields = [field.name for field in OutOfScopeAccess._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RightsRequest)
+class RightsRequestAdmin(admin.ModelAdmin):
+    """The persons' requests about their data: answered within a month (due date)."""
+
+    list_display = ["created_at", "person", "kind", "status", "due_on", "organisation"]
+    list_filter = ["status", "kind", "organisation"]
+    search_fields = ["person__family_name", "person__email", "details"]
+    readonly_fields = ["organisation", "person", "case", "kind", "details", "created_at", "due_on"]
+    fields = [*readonly_fields, "status", "answer", "answered_at", "answered_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """The access journal, read-only: it is evidence (see manage.py verify_journal)."""
+
+    list_display = ["created_at", "actor_name", "action", "person_id", "case_reference", "via"]
+    list_filter = ["action", "via", "purpose"]
+    search_fields = ["case_reference", "actor_name"]
+    readonly_fields = [field.name for field in AccessLogEntry._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -51,3 +51,18 @@ class JournalPurpose(models.TextChoices):
     RIGHTS_REQUEST = "rights_request", _("pour répondre à votre demande sur vos données")
     RETENTION = "retention", _("parce que la durée de conservation était écoulée")
     SUPPORT = "support", _("pour vous renseigner ou vous accompagner")
+
+
+class RightsRequestKind(models.TextChoices):
+    """What a person asks about their data (GDPR articles 16, 21 and 17)."""
+
+    CORRECTION = "correction", _("Corriger une donnée inexacte")
+    OBJECTION = "objection", _("M'opposer à un traitement")
+    ERASURE = "erasure", _("Effacer mes données")
+
+
+class RightsRequestStatus(models.TextChoices):
+    RECEIVED = "received", _("Reçue")
+    IN_PROGRESS = "in_progress", _("En cours d'examen")
+    DONE = "done", _("Traitée")
+    REFUSED = "refused", _("Refusée, avec les raisons")

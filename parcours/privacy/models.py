@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from parcours.organisations.models import Agent, Organisation
 from parcours.people.models import Person
 
-from .enums import AccessReason, JournalAction, JournalPurpose, JournalVia
+from .enums import (
+    AccessReason,
+    JournalAction,
+    JournalPurpose,
+    JournalVia,
+    RightsRequestKind,
+    RightsRequestStatus,
+)
 
 
 class OutOfScopeAccessQuerySet(models.QuerySet):
@@ -195,3 +202,48 @@ class RetentionRecord(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.action}"
+
+
+class RightsRequest(models.Model):
+    """A person's request about their data (correction, objection, erasure), tracked
+    until an agent answers it, within one month (GDPR article 12)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.CASCADE,
+        related_name="rights_requests",
+        verbose_name=_("usager"),
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dossier concerné"),
+    )
+    kind = models.CharField(_("demande"), max_length=16, choices=RightsRequestKind.choices)
+    details = models.TextField(_("précisions"))
+    status = models.CharField(
+        _("état"),
+        max_length=16,
+        choices=RightsRequestStatus.choices,
+        default=RightsRequestStatus.RECEIVED,
+    )
+    answer = models.TextField(_("réponse"), blank=True)
+    created_at = models.DateTimeField(_("reçue le"), default=timezone.now)
+    due_on = models.DateField(_("réponse au plus tard le"))
+    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("demande sur les données")
+        verbose_name_plural = _("demandes sur les données")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "status", "due_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.person}"

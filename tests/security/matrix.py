@@ -49,6 +49,8 @@ UNIT_1_AGENTS = frozenset({"agent", "manager", "administrator"})
 MANAGERS = frozenset({"manager", "administrator"})
 ADMINISTRATORS = frozenset({"administrator"})
 SUPERUSER = frozenset({"superuser"})
+# The helper (aidant) to whom citizen A gave a mandate.
+HELPER = frozenset({"helper"})
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,59 @@ def slug(w):
     return {"slug": w["procedure"].slug}
 
 
+def mandate(w):
+    return {"pk": w["mandate"].pk}
+
+
 # Links sent by email, signed: without one we issued, nobody gets in (a forged token).
 FORGED_TOKEN = "eyJpZCI6MX0:forged:signature"
 
 
 def token(w):
     return {"token": FORGED_TOKEN}
+
+
+def street_report(w) -> str:
+    """Open311: a published street report of the world's organisation (its code)."""
+    from tests.factories import ProcedureFactory
+
+    procedure = w["procedure"]
+    ProcedureFactory(
+        handling_unit=procedure.handling_unit,
+        code="RUE",
+        is_geolocated=True,
+        version={"fields": [{"name": "place", "label": "Où ?", "type": "location"}]},
+    )
+    return "RUE"
+
+
+def open311_report(w):
+    """Open311: a report filed with a key of the world's organisation."""
+    from django.http import QueryDict
+
+    from parcours.open311 import selectors, services
+    from parcours.organisations.enums import AgentRole
+    from tests.factories import AgentFactory
+
+    code = street_report(w)
+    organisation = w["procedure"].organisation
+    issuer = AgentFactory(unit=w["procedure"].handling_unit, role=AgentRole.ORGANISATION_ADMIN)
+    key, _raw = services.open311_key_create(by=issuer, name="Appli")
+    data = QueryDict(mutable=True)
+    data.update({"lat": "47.85", "long": "2.05"})
+    procedure = selectors.service_for(organisation, code)
+    return services.request_create(
+        organisation=organisation, procedure=procedure, key=key, data=data
+    )
+
+
+def open311_key(w):
+    from parcours.open311.services import open311_key_create
+    from parcours.organisations.enums import AgentRole
+    from tests.factories import AgentFactory
+
+    issuer = AgentFactory(unit=w["procedure"].handling_unit, role=AgentRole.ORGANISATION_ADMIN)
+    return {"pk": open311_key_create(by=issuer, name="Appli")[0].pk}
 
 
 RULES: dict[str, Rule] = {
@@ -128,6 +177,9 @@ RULES: dict[str, Rule] = {
     "portal:callback": Rule(SIGNED_IN),
     "portal:apply_start": Rule(SIGNED_IN, kwargs=slug),
     "portal:data_journal": Rule(SIGNED_IN),
+    "portal:my_data": Rule(SIGNED_IN),
+    "portal:data_export_json": Rule(SIGNED_IN),
+    "portal:data_export_html": Rule(SIGNED_IN),
     "portal:case": Rule(CITIZEN_A, kwargs=case("sent")),
     "portal:apply_done": Rule(CITIZEN_A, kwargs=case("sent")),
     "portal:receipt": Rule(CITIZEN_A, kwargs=case("sent")),
@@ -155,6 +207,53 @@ RULES: dict[str, Rule] = {
     ),
     "portal:apply_review": Rule(CITIZEN_A, kwargs=lambda w: {"pk": w["draft"].pk}),
     "portal:callback_confirmation": Rule(CITIZEN_A, kwargs=lambda w: {"pk": w["callback"].pk}),
+    "portal:information": Rule(SIGNED_IN),
+    "portal:consent_withdraw": Rule(
+        CITIZEN_A, kwargs=lambda w: {"pk": w["consent"].pk}, method="post"
+    ),
+    # --- Helpers (aidants): only the helper citizen A gave a mandate to ----------------
+    "helpers:home": Rule(HELPER),
+    "helpers:mandate_new": Rule(HELPER),
+    "helpers:mandate": Rule(HELPER, kwargs=mandate),
+    # An active mandate: the code page sends the helper on to the mandate.
+    "helpers:code": Rule(HELPER, kwargs=mandate),
+    "helpers:start": Rule(
+        HELPER, kwargs=lambda w: {"pk": w["mandate"].pk, "slug": w["procedure"].slug}, method="post"
+    ),
+    "helpers:case": Rule(
+        HELPER, kwargs=lambda w: {"pk": w["mandate"].pk, "reference": w["mandated"].reference}
+    ),
+    "helpers:case_answer": Rule(
+        HELPER, kwargs=lambda w: {"pk": w["mandate"].pk, "reference": w["mandated"].reference}
+    ),
+    "mandates:mine": Rule(SIGNED_IN),
+    "mandates:revoke": Rule(CITIZEN_A, kwargs=mandate, method="post"),
+    # --- Life events and journeys: citizen A's journey, coordinated by unit 1 -----------
+    "journeys:life_events": Rule(EVERYONE),
+    "journeys:life_event": Rule(EVERYONE, kwargs=lambda w: {"slug": w["life_event"].slug}),
+    "journeys:start": Rule(
+        SIGNED_IN, kwargs=lambda w: {"slug": w["life_event"].slug}, method="post"
+    ),
+    "journeys:mine": Rule(SIGNED_IN),
+    "journeys:journey": Rule(CITIZEN_A, kwargs=lambda w: {"pk": w["journey"].pk}),
+    "journeys:start_step": Rule(
+        CITIZEN_A,
+        kwargs=lambda w: {"pk": w["journey"].pk, "step_pk": w["journey_step"].pk},
+        method="post",
+    ),
+    "journeys_backoffice:list": Rule(AGENTS),
+    # The coordinating unit's agents (an administrator belongs to no unit).
+    "journeys_backoffice:journey": Rule(
+        frozenset({"agent", "manager"}), kwargs=lambda w: {"pk": w["journey"].pk}
+    ),
+    "journeys_backoffice:take": Rule(
+        frozenset({"agent", "manager"}), kwargs=lambda w: {"pk": w["journey"].pk}, method="post"
+    ),
+    # Only the referent (agent 1) reads the journey's cases, whatever their unit.
+    "journeys_backoffice:case": Rule(
+        frozenset({"agent"}),
+        kwargs=lambda w: {"pk": w["journey"].pk, "reference": w["journey_case"].reference},
+    ),
     # --- The agents' space -----------------------------------------------------------
     "backoffice:login": Rule(EVERYONE),
     # The second factor's steps: for agents (anyone else is sent to the password step).
@@ -241,9 +340,7 @@ RULES: dict[str, Rule] = {
     "api-v1:openapi-view": Rule(EVERYONE),
     # Their own unit's queue (an organisation administrator has none).
     "api-v1:queue_list": Rule(frozenset({"agent", "agent_other_unit", "manager"})),
-    "api-v1:queue_claim": Rule(
-        frozenset({"agent", "agent_other_unit", "manager"}), method="post"
-    ),
+    "api-v1:queue_claim": Rule(frozenset({"agent", "agent_other_unit", "manager"}), method="post"),
     "api-v1:case_read": Rule(UNIT_1_AGENTS, kwargs=case("sent")),
     "api-v1:case_message": Rule(
         UNIT_1_AGENTS, kwargs=case("sent"), method="post", body={"body": "Bonjour."}
@@ -265,6 +362,28 @@ RULES: dict[str, Rule] = {
         method="post",
         body={"reason": "Le service est fermé."},
     ),
+    # --- Open311 GeoReport v2 (docs/open311.md): reading is public by the standard and
+    # shows no person; filing a report needs an api_key (tests/open311), never a session.
+    "open311:services": Rule(EVERYONE, kwargs=lambda w: street_report(w) and {"fmt": "json"}),
+    "open311:service_definition": Rule(
+        EVERYONE, kwargs=lambda w: {"service_code": street_report(w), "fmt": "xml"}
+    ),
+    "open311:requests": Rule(EVERYONE, kwargs=lambda w: street_report(w) and {"fmt": "json"}),
+    "open311:request": Rule(
+        EVERYONE,
+        kwargs=lambda w: {
+            "service_request_id": open311_report(w).case.reference,
+            "fmt": "json",
+        },
+    ),
+    "open311:token": Rule(
+        EVERYONE, kwargs=lambda w: {"token": str(open311_report(w).token), "fmt": "xml"}
+    ),
+    # Any other address: GeoReport's 404, for everyone.
+    "open311:root": Rule(NOBODY),
+    "open311:unknown": Rule(NOBODY, kwargs=lambda w: {"rest": "discovery.json"}),
+    "backoffice:open311_keys": Rule(ADMINISTRATORS),
+    "backoffice:open311_key_revoke": Rule(ADMINISTRATORS, kwargs=open311_key, method="post"),
 }
 
 # Pages of the admin site that fail for the superuser for a reason other than who may
@@ -275,3 +394,216 @@ ADMIN_PAGES_FAILING = {
     "admin:organisations_organisation_add": "URLField without assume_scheme (Django 6 warning)",
     "admin:dsfr_dsfrconfig_add": "django-dsfr's URLField without assume_scheme (Django 6 warning)",
 }
+
+
+# ---------------------------------------------------------------------------
+# Channels (parcours.channels): emails received, exchanges, requests filed by an agent,
+# call-backs, duplicates. The objects belong to unit 1 and citizen A; they are made
+# once per world. An organisation administrator belongs to no unit: the units' own
+# triage, letters and call-backs are not theirs.
+
+UNIT_1_MEMBERS = frozenset({"agent", "manager"})
+AGENT_1 = frozenset({"agent"})
+
+
+def _channels(w) -> dict:
+    if "channels" in w:
+        return w["channels"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import override_settings
+
+    from parcours.cases import services as case_services
+    from parcours.channels import inbound, services
+    from parcours.channels.models import PersonMerge
+    from parcours.contacts.models import CallbackRequest
+    from parcours.organisations.models import Agent
+
+    unit_1 = w["procedure"].handling_unit
+    citizen_a = w["citizen_a"]
+    agent_1 = Agent.objects.filter(units=unit_1, role="agent").order_by("pk").first()
+    unit_1.email = "education@bellerive.example.org"
+    unit_1.save()
+    content = (
+        b"From: zoe@example.net\r\nTo: education@bellerive.example.org\r\n"
+        b"Subject: Cantine\r\n\r\nBonjour.\r\n"
+    )
+    with override_settings(PARCOURS_INBOUND_DOMAINS=["bellerive.example.org"]):
+        email = inbound.receive(
+            envelope_from="zoe@example.net", recipients=[unit_1.email], content=content
+        )
+    letter = services.contact_record(
+        by=agent_1.user,
+        person=citizen_a,
+        unit=unit_1,
+        channel="post",
+        subject="Courrier",
+        scan=SimpleUploadedFile("lettre.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    draft = services.assisted_start(
+        by=agent_1.user, person=citizen_a, procedure=w["procedure"], channel="counter"
+    )
+    filed = services.assisted_start(
+        by=agent_1.user, person=citizen_a, procedure=w["procedure"], channel="phone"
+    )
+    case_services.case_update_draft(case=filed, by=agent_1.user, form_data={"subject": "Objet"})
+    filed = case_services.case_submit(case=filed, by=agent_1.user)
+    callback = CallbackRequest.objects.create(
+        organisation=unit_1.organisation,
+        person=citizen_a,
+        unit=unit_1,
+        phone="06 12 34 56 78",
+        day=filed.received_on,
+        half_day="morning",
+        topic="Rappel",
+    )
+    merge = PersonMerge.objects.create(
+        organisation=unit_1.organisation,
+        kept=citizen_a,
+        merged_person_id=999_999,
+        merged_snapshot={"full_name": "Alice Durand"},
+        by_name="Responsable",
+    )
+    w["channels"] = {
+        "email": email,
+        "letter": letter,
+        "draft": draft,
+        "filed": filed,
+        "callback": callback,
+        "merge": merge,
+    }
+    return w["channels"]
+
+
+def channels_pk(name):
+    return lambda w: {"pk": _channels(w)[name].pk}
+
+
+def channels_reference(w):
+    return {"reference": _channels(w)["filed"].reference}
+
+
+def person_a(w):
+    return {"pk": w["citizen_a"].pk}
+
+
+RULES.update(
+    {
+        "channels:triage": Rule(AGENTS),
+        "channels:inbound": Rule(UNIT_1_MEMBERS, kwargs=channels_pk("email")),
+        "channels:inbound_raw": Rule(UNIT_1_MEMBERS, kwargs=channels_pk("email")),
+        "channels:contact_new": Rule(AGENTS),
+        "channels:contact_scan": Rule(UNIT_1_MEMBERS, kwargs=channels_pk("letter")),
+        "channels:person_contact": Rule(AGENTS, kwargs=person_a),
+        "channels:assisted_start": Rule(AGENTS, kwargs=person_a),
+        # Only the agent who started a request for a person fills and sends it.
+        "channels:assisted_fill": Rule(AGENT_1, kwargs=channels_pk("draft")),
+        "channels:assisted_document": Rule(AGENT_1, kwargs=channels_pk("draft"), method="post"),
+        "channels:assisted_done": Rule(AGENT_1, kwargs=channels_reference),
+        "channels:assisted_receipt_pdf": Rule(AGENT_1, kwargs=channels_reference),
+        "channels:duplicates": Rule(MANAGERS),
+        "channels:duplicate_pair": Rule(
+            MANAGERS,
+            kwargs=lambda w: {"first": w["citizen_a"].pk, "second": _second_person(w).pk},
+        ),
+        "channels:merge": Rule(AGENTS, kwargs=channels_pk("merge")),
+        "channels:callbacks": Rule(AGENTS),
+        "channels:callback": Rule(UNIT_1_MEMBERS, kwargs=channels_pk("callback")),
+        "channels:person_callback": Rule(AGENTS, kwargs=person_a),
+    }
+)
+
+
+def _second_person(w):
+    from parcours.people.models import Person
+
+    return (
+        Person.objects.filter(organisation_id=w["citizen_a"].organisation_id)
+        .exclude(pk=w["citizen_a"].pk)
+        .order_by("pk")
+        .first()
+    )
+
+
+# --- Listening (parcours/listening): feedback, experiences, complaints, ideas ------------
+def _listening_experience(w):
+    """A published experience about unit 1, told by citizen A."""
+    from parcours.listening.services.experiences import experience_submit
+
+    return experience_submit(
+        unit=w["procedure"].handling_unit,
+        channel="counter",
+        tone="negative",
+        title="Attente",
+        body="Deux heures d'attente.",
+        user=w["citizen_a"].user,
+    )
+
+
+def _listening_idea(w):
+    """A published idea of citizen A for the world's organisation."""
+    from parcours.listening.services.ideas import idea_propose
+
+    return idea_propose(
+        organisation=w["procedure"].organisation,
+        by=w["citizen_a"].user,
+        title="Une idée",
+        body="Un formulaire plus court.",
+    )
+
+
+def _listening_report(w):
+    """A report of the unit 1 agent on the world's procedure, from citizen A's case."""
+    from parcours.listening.services.agent_feedback import agent_feedback_report
+    from parcours.organisations.models import Agent
+
+    case = w["sent"]
+    author = Agent.objects.filter(units=case.unit, role="agent").order_by("pk").first()
+    return agent_feedback_report(case=case, by=author, kind="other", description="Une difficulté.")
+
+
+def _organisation_slug(w):
+    return {"slug": w["procedure"].organisation.slug}
+
+
+def _idea(w):
+    return {"slug": w["procedure"].organisation.slug, "pk": _listening_idea(w).pk}
+
+
+RULES.update(
+    {
+        "portal:feedback_thanks": Rule(EVERYONE),
+        "portal:feedback": Rule(NOBODY, kwargs=token),
+        "portal:experiences": Rule(EVERYONE),
+        "portal:experience_new": Rule(EVERYONE),
+        "portal:experience_sent": Rule(EVERYONE, note="back to the list without one"),
+        "portal:experience_confirm": Rule(NOBODY, kwargs=token),
+        "portal:experiences_of": Rule(EVERYONE, kwargs=_organisation_slug),
+        "portal:complaints": Rule(SIGNED_IN),
+        "portal:complaint_new": Rule(SIGNED_IN, note="without a record, sent to contact"),
+        "portal:complaint": Rule(
+            CITIZEN_A, kwargs=lambda w: {"reference": w["complaint"].reference}
+        ),
+        "portal:ideas": Rule(EVERYONE),
+        "portal:ideas_of": Rule(EVERYONE, kwargs=_organisation_slug),
+        "portal:you_said_we_did": Rule(EVERYONE, kwargs=_organisation_slug),
+        "portal:idea": Rule(EVERYONE, kwargs=_idea),
+        "portal:idea_support": Rule(SIGNED_IN, kwargs=_idea, method="post"),
+        "portal:idea_comment": Rule(SIGNED_IN, kwargs=_idea, method="post"),
+        "backoffice:listening": Rule(AGENTS),
+        "backoffice:listening_experience": Rule(
+            UNIT_1_AGENTS, kwargs=lambda w: {"public_id": _listening_experience(w).public_id}
+        ),
+        "backoffice:listening_report": Rule(
+            UNIT_1_AGENTS, kwargs=lambda w: {"pk": _listening_report(w).pk}
+        ),
+        "backoffice:listening_procedure_reports": Rule(
+            MANAGERS, kwargs=lambda w: {"code": w["procedure"].code}
+        ),
+        "backoffice:listening_idea": Rule(MANAGERS, kwargs=lambda w: {"pk": _listening_idea(w).pk}),
+        "backoffice:complaint": Rule(
+            UNIT_1_AGENTS, kwargs=lambda w: {"reference": w["complaint"].reference}
+        ),
+        "backoffice:complaint_record": Rule(UNIT_1_AGENTS, kwargs=case("sent")),
+        "backoffice:report_friction": Rule(UNIT_1_AGENTS, kwargs=case("sent")),
+    }
+)
