@@ -132,8 +132,55 @@ def _kwargs_hint(key: str) -> str:
 # --- The world: citizen A's things in unit 1, and a signed-in client per role --------
 
 
+def helped_and_journeying(procedure, unit_1, citizen_a, agent_1, helper) -> dict:
+    """Citizen A's mandate to the helper, with a case filed under it, and citizen A's
+    journey coordinated by agent 1 (unit 1), with its first step's case sent."""
+    from parcours.cases import services as case_services
+    from parcours.journeys import services as journey_services
+    from parcours.journeys.models import LifeEvent, LifeEventStep
+    from parcours.mandates import services as mandate_services
+    from tests.mandates.conftest import make_mandate
+
+    mandate = make_mandate(helper, citizen_a, [procedure])
+    mandated = mandate_services.mandate_start_case(
+        mandate=mandate, procedure=procedure, by=helper.user
+    )
+    mandated = case_services.case_update_draft(
+        case=mandated, by=helper.user, form_data={"subject": "Pour Alice"}
+    )
+    mandated = case_services.case_submit(case=mandated, by=helper.user)
+    life_event = LifeEvent.objects.create(
+        organisation=unit_1.organisation,
+        slug="je-demenage",
+        title="Je déménage",
+        summary="Les démarches d'un déménagement.",
+        referent_unit=unit_1,
+        is_published=True,
+    )
+    step = LifeEventStep.objects.create(
+        life_event=life_event, position=1, procedure=procedure, explanation="Pour commencer."
+    )
+    journey = journey_services.journey_start(life_event=life_event, user=citizen_a.user)
+    journey_case = journey_services.journey_start_step(
+        journey=journey, step=step, by=citizen_a.user
+    )
+    journey_case = case_services.case_update_draft(
+        case=journey_case, by=citizen_a.user, form_data={"subject": "Déménagement"}
+    )
+    journey_case = case_services.case_submit(case=journey_case, by=citizen_a.user)
+    journey_services.journey_take(journey=journey, agent=agent_1)
+    return {
+        "mandate": mandate,
+        "mandated": mandated,
+        "life_event": life_event,
+        "journey": journey,
+        "journey_step": step,
+        "journey_case": journey_case,
+    }
+
+
 @pytest.fixture
-def world(no_pdf, procedure, unit_1, unit_2, citizen_a, citizen_b, agent_1, agent_2):
+def world(no_pdf, procedure, unit_1, unit_2, citizen_a, citizen_b, agent_1, agent_2, helper):
     mine = belongings(citizen_a, procedure, agent_1)
     appointment_type = AppointmentType.objects.create(
         unit=unit_1,
@@ -165,6 +212,7 @@ def world(no_pdf, procedure, unit_1, unit_2, citizen_a, citizen_b, agent_1, agen
     )
     return {
         **mine,
+        **helped_and_journeying(procedure, unit_1, citizen_a, agent_1, helper),
         "citizen_a": citizen_a,
         "procedure": procedure,
         "appointment_type": appointment_type,
@@ -314,4 +362,3 @@ def test_each_role_gets_in_where_the_matrix_says_and_nowhere_else(world, role, r
                 f"{key}: expected {'in' if expected_in else 'refused'}, got {status} {where}"
             )
     assert not wrong, f"As {role}:\n" + "\n".join(wrong)
-
