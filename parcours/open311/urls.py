@@ -20,6 +20,6 @@ urlpatterns = [
         name="request",
     ),
     re_path(r"^tokens/(?P<token>[^/]+?)" + FMT, views.token, name="token"),
-    path("", views.unknown),
+    path("", views.unknown, name="root"),
     path("<path:rest>", views.unknown, name="unknown"),
 ]
