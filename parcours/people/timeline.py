@@ -249,8 +249,13 @@ def sharing_consent_entries(person: Person, scope: Scope, limit: int) -> list[En
     ]
 
 
-# Mandates (a helper acting for the person) join as one more source once the Mandate
-# model exists: a function of (person, scope, limit) returning entries.
+def mandate_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
+    """What helpers did for the person under a mandate (parcours.mandates)."""
+    from parcours.mandates.timeline import mandate_entries as entries
+
+    return entries(person, scope, limit)
+
+
 def channel_entries(person: Person, scope: Scope, limit: int) -> list[Entry]:
     """Calls, visits, letters and call-backs made by agents (parcours.channels)."""
     from parcours.channels.timeline import channel_entries as entries
@@ -275,6 +280,7 @@ SOURCES: tuple[Callable[[Person, Scope, int], list[Entry]], ...] = (
     sharing_consent_entries,
     channel_entries,
     merge_entries,
+    mandate_entries,
 )
 
 

@@ -293,3 +293,21 @@ def test_the_person_sees_only_their_own_mandates(client, helper, citizen_b, proc
     page = client.get(reverse("mandates:mine")).content.decode()
     assert f"mandat-{other.pk}" in page
     assert f"mandat-{mandate.pk}" not in page
+
+
+def test_the_persons_timeline_in_the_back_office_shows_the_helpers_acts(
+    client, helper, mandate, procedure, citizen_a, agent_1, agent_2
+):
+    draft = services.mandate_start_case(mandate=mandate, procedure=procedure, by=helper.user)
+    draft = case_services.case_update_draft(
+        case=draft, by=helper.user, form_data={"subject": "Inscription"}
+    )
+    case_services.case_submit(case=draft, by=helper.user)
+    verified(client, agent_1.user)
+    page = client.get(reverse("backoffice:person", args=[citizen_a.pk])).content.decode()
+    assert "Acte sous mandat" in page
+    assert f"Fait par {helper.display_name} pour {mandate.person_name}" in page
+    # An agent of another unit reads only that the case exists, not the acts on it.
+    verified(client, agent_2.user)
+    page = client.get(reverse("backoffice:person", args=[citizen_a.pk])).content.decode()
+    assert "Dépôt — dossier" not in page
