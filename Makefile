@@ -131,7 +131,7 @@ prod: install postgres
 	  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'parcours'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres parcours; fi
 	DJANGO_SETTINGS_MODULE=parcours.settings.prod DATABASE_URL=$${DATABASE_URL:-$(PROD_DATABASE_URL)} \
 	  SECRET_KEY=$${SECRET_KEY:-$$(cat var/prod-secret-key)} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	  BIN=$(BIN) deploy/run-prod.sh
+	  PARCOURS_INBOUND_DOMAINS=$${PARCOURS_INBOUND_DOMAINS:-localhost} BIN=$(BIN) deploy/run-prod.sh
 
 .PHONY: prod e2e bench-load
 
