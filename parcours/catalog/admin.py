@@ -23,10 +23,33 @@ class ProcedureForm(forms.ModelForm):
         fields = ["life_situations"]
 
 
+class ProcedureVersionForm(forms.ModelForm):
+    """A published version is frozen (``ProcedureVersion.save`` refuses any change): say
+    so on the form rather than fail on saving. Procedures are written in the studio."""
+
+    class Meta:
+        model = ProcedureVersion
+        fields = ["number", "form_definition", "required_documents", "published_at"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and self.instance.published_at is not None and self.has_changed():
+            raise forms.ValidationError(
+                _(
+                    "Cette version est publiée : elle ne peut plus être modifiée. Préparez "
+                    "une nouvelle version dans l'atelier des démarches."
+                )
+            )
+        return data
+
+
 class ProcedureVersionInline(admin.StackedInline):
     model = ProcedureVersion
+    form = ProcedureVersionForm
     fields = ["number", "form_definition", "required_documents", "published_at"]
     extra = 0
+    # A published version is never deleted: cases point at it.
+    can_delete = False
 
 
 class CommitmentInline(admin.TabularInline):

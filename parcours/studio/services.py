@@ -161,7 +161,27 @@ def version_publish(*, version: ProcedureVersion, by, now=None) -> ProcedureVers
                 target_unit=commitment["target_unit"],
                 wording=commitment["wording"],
             )
+        _offer_messages(procedure, content["messages"])
     return version
+
+
+def _offer_messages(procedure: Procedure, written: dict) -> None:
+    """The version's messages become the procedure's message templates, offered to the
+    agents when they write to the person (``contacts.MessageTemplate``)."""
+    from parcours.contacts.models import MessageTemplate
+
+    from .content import MessageEvent
+
+    for event, message in written.items():
+        if event not in MessageEvent.values or not message.get("body"):
+            continue
+        title = f"{MessageEvent(event).label} — {procedure.title}"[:120]
+        MessageTemplate.objects.update_or_create(
+            organisation_id=procedure.organisation_id,
+            procedure=procedure,
+            title=title,
+            defaults={"body": message["body"], "is_active": True},
+        )
 
 
 def _procedure_wide_commitments(procedure: Procedure):

@@ -198,3 +198,35 @@ def test_a_case_filed_under_version_1_is_shown_and_processed_with_it_after_versi
     decided = case_services.case_accept(case=sent, by=agent_1.user, reasons="Dossier complet.")
     assert decided.state == CaseState.ACCEPTED
     assert decided.procedure_version == v1
+
+
+def test_publishing_offers_the_versions_messages_to_the_agents(procedure_v1):
+    from parcours.contacts.models import MessageTemplate
+
+    draft = services.draft_open(procedure=procedure_v1, by=None)
+    content = version_content(draft)
+    content["messages"] = {
+        "accepted": {"subject": "Bonne nouvelle", "body": "Bonjour {prenom}, c'est accepté."}
+    }
+    services.draft_save(version=draft, by=None, content=content)
+    services.version_publish(version=draft, by=None)
+    template = MessageTemplate.objects.get(procedure=procedure_v1)
+    assert template.title == "Demande acceptée — Inscription scolaire"
+    assert template.body == "Bonjour {prenom}, c'est accepté."
+
+
+def test_the_admin_says_a_published_version_cannot_be_changed(procedure_v1):
+    from parcours.catalog.admin import ProcedureVersionForm
+
+    version = procedure_v1.current_version
+    form = ProcedureVersionForm(
+        data={
+            "number": version.number,
+            "form_definition": '{"fields": []}',
+            "required_documents": "[]",
+            "published_at": version.published_at.strftime("%Y-%m-%d %H:%M:%S"),
+        },
+        instance=version,
+    )
+    assert not form.is_valid()
+    assert "Cette version est publiée" in form.non_field_errors()[0]
