@@ -577,7 +577,10 @@ def merge_detail(request, pk):
         ),
         pk=pk,
     )
-    snapshot = merge.merged_snapshot
+    # The removed record as it was; every field shown, even from an older snapshot.
+    fields = ("full_name", "given_name", "family_name", "birth_date", "email", "phone")
+    fields += ("street", "postcode", "city")
+    snapshot = {name: merge.merged_snapshot.get(name) or "" for name in fields}
     return render(
         request,
         "channels/merge_detail.html",
