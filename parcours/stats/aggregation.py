@@ -11,6 +11,7 @@ language.
 """
 
 import datetime
+import functools
 import logging
 import time
 from collections import defaultdict
@@ -24,10 +25,11 @@ from django.utils import timezone
 
 from parcours.appointments.enums import AppointmentStatus
 from parcours.appointments.models import Appointment
+from parcours.cases.clock import add_delay
 from parcours.cases.enums import FINAL_STATES, CaseChannel, CaseState
 from parcours.cases.models import Case
 from parcours.catalog.enums import CommitmentKind
-from parcours.commitments.selectors import CommitmentBook, due_on
+from parcours.commitments.selectors import CommitmentBook
 from parcours.contacts.enums import CallbackStatus
 from parcours.contacts.models import CallbackRequest
 
@@ -158,6 +160,16 @@ def _ended_at() -> models.Expression:
     )
 
 
+@functools.lru_cache(maxsize=65536)
+def _due_cached(pk, target, target_unit, start, subdivision) -> datetime.date:
+    return add_delay(start, amount=target, unit=target_unit, subdivision=subdivision)
+
+
+def _due(commitment, start: datetime.date, subdivision: str) -> datetime.date:
+    """``due_on``, remembered: many items share a start date and a commitment."""
+    return _due_cached(commitment.pk, commitment.target, commitment.target_unit, start, subdivision)
+
+
 class Period:
     """The days of a computation, and which day an instant falls on."""
 
@@ -239,8 +251,8 @@ def _compute_cases(rows, stocks, period: Period, organisation_ids, book) -> None
         )
         if commitment is not None:
             received = values["received_on"] or timezone.localdate(values["submitted_at"])
-            limit = due_on(
-                commitment, received, subdivision=values["unit__holiday_subdivision"]
+            limit = _due(
+                commitment, received, values["unit__holiday_subdivision"]
             ) + datetime.timedelta(days=values["suspended_days"] or 0)
             row.with_commitment += 1
             row.within_commitment += timezone.localdate(ended_at) <= limit
@@ -290,8 +302,8 @@ def _compute_appointments(rows, period: Period, organisation_ids, book) -> None:
         if commitment is not None:
             booked = timezone.localdate(values["created_at"])
             row.with_commitment += 1
-            row.within_commitment += timezone.localdate(values["starts_at"]) <= due_on(
-                commitment, booked, subdivision=values["unit__holiday_subdivision"]
+            row.within_commitment += timezone.localdate(values["starts_at"]) <= _due(
+                commitment, booked, values["unit__holiday_subdivision"]
             )
 
 
@@ -357,29 +369,26 @@ EQUALITY_COLUMNS = ("territory", "assisted", "language")
 
 
 def _insert(model, rows: list[tuple], *, equality: bool) -> None:
-    """Write many statistics rows at once: a plain multi-row INSERT, several times
-    faster than building model instances for tens of thousands of rows."""
+    """Write many statistics rows at once (COPY on PostgreSQL, ``executemany``
+    elsewhere): many times faster than model instances for tens of thousands of rows."""
     if not rows:
         return
     ops = connection.ops
     columns = [*COLUMNS, *(EQUALITY_COLUMNS if equality else ()), *MEASURES, *buckets.FIELDS]
     columns.append("computed_at")
     now = ops.adapt_datetimefield_value(timezone.now())
-    table = connection.ops.quote_name(model._meta.db_table)
+    table = ops.quote_name(model._meta.db_table)
     names = ", ".join(ops.quote_name(c) for c in columns)
-    per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    batch = max(1, 900 // len(columns)) if connection.vendor == "sqlite" else 1000
+    placeholders = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            params = []
-            for values in chunk:
-                params.extend(values)
-                params.append(now)
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([per_row] * len(chunk))}",  # noqa: S608
-                params,
-            )
+        if connection.vendor == "postgresql":
+            # COPY: the fastest way in, by far, for PostgreSQL.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for values in rows:
+                    copy.write_row((*values, now))
+            return
+        statement = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+        cursor.executemany(statement, [(*values, now) for values in rows])
 
 
 def _values(day, key, row: Row, *, equality: bool) -> tuple:
