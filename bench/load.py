@@ -257,6 +257,7 @@ def main() -> None:
                         # under a request that is being sent.
                         "--keep-alive",
                         "10",
+                        "--no-control-socket",
                     ],
                     logs / f"web-{port}.log",
                 )

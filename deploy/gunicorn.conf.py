@@ -20,6 +20,8 @@ errorlog = "-"
 # The request id is in Django's own log lines; the access line gives it too.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (in the user's home) is not used: systemd and signals are.
+control_socket_disable = True
 
 
 def child_exit(server, worker):

@@ -77,6 +77,7 @@ def start_gunicorn(environment: dict[str, str], log: Path, port: int) -> subproc
             "1",
             "--threads",
             "2",
+            "--no-control-socket",
         ],
         environment,
         log,
