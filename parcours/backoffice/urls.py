@@ -11,6 +11,7 @@ from .views import (
     opinions,
     people,
     queue,
+    register,
     sign_in,
     team,
 )
@@ -63,6 +64,7 @@ urlpatterns = [
     path("open311/cles/", open311_keys.key_list, name="open311_keys"),
     path("open311/cles/<int:pk>/revoquer/", open311_keys.key_revoke, name="open311_key_revoke"),
     path("acces-hors-service/", people.accesses, name="accesses"),
+    path("registre-des-traitements/", register.register, name="processing_register"),
     # The agent's actions on a case (views/actions.py): one URL each.
     path("dossiers/<str:reference>/instruire/", actions.start_review, name="case_start_review"),
     path("dossiers/<str:reference>/message/", actions.message, name="case_message"),

@@ -152,3 +152,40 @@ def journal_sentence(entry: AccessLogEntry) -> str:
             "via": JournalVia(entry.via).label,
         }
     return sentence + "."
+
+
+def processing_register(organisation_id: int) -> list[dict]:
+    """The register of processing activities (GDPR art. 30) of an administration, one
+    entry per procedure, generated from the procedures' own settings."""
+    from parcours.catalog.models import Procedure
+
+    register = []
+    procedures = (
+        Procedure.objects.filter(organisation_id=organisation_id)
+        .select_related("handling_unit", "organisation")
+        .order_by("title")
+    )
+    for procedure in procedures:
+        version = procedure.current_version
+        definition = (version.form_definition if version else None) or {}
+        # Every field the form may ask, conditional ones included.
+        fields = [field.get("label", "") for field in definition.get("fields", [])]
+        documents = [
+            document.get("label", "")
+            for document in (version.required_documents if version else [])
+        ]
+        register.append(
+            {
+                "procedure": procedure,
+                "controller": procedure.organisation.name,
+                "purpose": procedure.title,
+                "legal_basis": procedure.legal_basis,
+                "data": fields,
+                "documents": documents,
+                "recipients": procedure.handling_unit.name,
+                "retention_months": procedure.retention_months,
+                "document_retention_months": procedure.document_retention_months,
+                "retention_basis": procedure.retention_basis,
+            }
+        )
+    return register

@@ -271,6 +271,7 @@ RULES: dict[str, Rule] = {
     "backoffice:claim_next": Rule(frozenset({"agent", "manager"}), kwargs=unit, method="post"),
     "backoffice:team_home": Rule(MANAGERS),
     "backoffice:accesses": Rule(MANAGERS),
+    "backoffice:processing_register": Rule(ADMINISTRATORS),
     "backoffice:message_templates": Rule(MANAGERS),
     "backoffice:message_template_new": Rule(MANAGERS),
     "backoffice:message_template": Rule(MANAGERS, kwargs=lambda w: {"pk": w["template"].pk}),
@@ -399,16 +400,14 @@ ADMIN_PAGES_FAILING = {
 # ---------------------------------------------------------------------------
 # Channels (parcours.channels): emails received, exchanges, requests filed by an agent,
 # call-backs, duplicates. The objects belong to unit 1 and citizen A; they are made
-# once per world. An organisation administrator belongs to no unit: the units' own
-# triage, letters and call-backs are not theirs.
+# within each visit (which is rolled back). An organisation administrator belongs to
+# no unit: the units' own triage, letters and call-backs are not theirs.
 
 UNIT_1_MEMBERS = frozenset({"agent", "manager"})
 AGENT_1 = frozenset({"agent"})
 
 
 def _channels(w) -> dict:
-    if "channels" in w:
-        return w["channels"]
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import override_settings
 
@@ -463,7 +462,7 @@ def _channels(w) -> dict:
         merged_snapshot={"full_name": "Alice Durand"},
         by_name="Responsable",
     )
-    w["channels"] = {
+    return {
         "email": email,
         "letter": letter,
         "draft": draft,
@@ -471,7 +470,6 @@ def _channels(w) -> dict:
         "callback": callback,
         "merge": merge,
     }
-    return w["channels"]
 
 
 def channels_pk(name):
@@ -605,5 +603,39 @@ RULES.update(
         ),
         "backoffice:complaint_record": Rule(UNIT_1_AGENTS, kwargs=case("sent")),
         "backoffice:report_friction": Rule(UNIT_1_AGENTS, kwargs=case("sent")),
+    }
+)
+
+
+# ---------------------------------------------------------------------------
+# The procedure studio (backoffice/views/studio.py): organisation administrators, for
+# their own organisation's procedures (SCO here; its version 1 is published).
+
+
+def _studio(**extra):
+    return lambda w: {"pk": w["procedure"].pk, **extra}
+
+
+RULES.update(
+    {
+        "backoffice:studio": Rule(ADMINISTRATORS),
+        "backoffice:studio_import": Rule(ADMINISTRATORS),
+        "backoffice:studio_procedure": Rule(ADMINISTRATORS, kwargs=_studio()),
+        "backoffice:studio_draft_start": Rule(ADMINISTRATORS, kwargs=_studio(), method="post"),
+        "backoffice:studio_publish": Rule(ADMINISTRATORS, kwargs=_studio(), method="post"),
+        "backoffice:studio_public": Rule(ADMINISTRATORS, kwargs=_studio()),
+        "backoffice:studio_form": Rule(ADMINISTRATORS, kwargs=_studio()),
+        "backoffice:studio_form_field": Rule(ADMINISTRATORS, kwargs=_studio(name="subject")),
+        "backoffice:studio_private": Rule(ADMINISTRATORS, kwargs=_studio()),
+        "backoffice:studio_private_field": Rule(ADMINISTRATORS, kwargs=_studio(name="note")),
+        "backoffice:studio_documents": Rule(ADMINISTRATORS, kwargs=_studio()),
+        "backoffice:studio_routing": Rule(ADMINISTRATORS, kwargs=_studio()),
+        "backoffice:studio_legal": Rule(ADMINISTRATORS, kwargs=_studio()),
+        "backoffice:studio_commitments": Rule(ADMINISTRATORS, kwargs=_studio()),
+        "backoffice:studio_messages": Rule(ADMINISTRATORS, kwargs=_studio()),
+        "backoffice:studio_preview": Rule(ADMINISTRATORS, kwargs=_studio()),
+        "backoffice:studio_preview_step": Rule(ADMINISTRATORS, kwargs=_studio(step=1)),
+        "backoffice:studio_compare": Rule(ADMINISTRATORS, kwargs=_studio(old=1, new=1)),
+        "backoffice:studio_export": Rule(ADMINISTRATORS, kwargs=_studio()),
     }
 )
