@@ -125,34 +125,13 @@ def active_case_links_q(user, prefix: str = "mandate_link__mandate__") -> Q:
         **{
             f"{prefix}helper__user": user,
             f"{prefix}helper__is_active": True,
+            f"{prefix}helper__role": AgentRole.HELPER,
             f"{prefix}confirmed_at__isnull": False,
             f"{prefix}revoked_at__isnull": True,
             f"{prefix}starts_on__lte": today,
             f"{prefix}ends_on__gte": today,
         }
     )
-
-
-def filed_cases_q(user) -> Q:
-    """The cases a signed-in user files and follows on the portal: their own, and,
-    for a helper, those started under an active mandate."""
-    own = Q(person__user=user)
-    if helper_of(user) is None:
-        return own
-    return own | active_case_links_q(user)
-
-
-def ended_mandate_of_case(user, case_id) -> Mandate | None:
-    """The helper's mandate under which a case was started, when it no longer lets
-    them act (revoked, expired): to say so rather than "not found"."""
-    link = (
-        MandateCase.objects.filter(case_id=case_id, mandate__helper__user=user)
-        .select_related("mandate")
-        .first()
-    )
-    if link is None or link.mandate.is_active:
-        return None
-    return link.mandate
 
 
 def deny_if_ended(user, *, case_id=None, reference: str | None = None) -> None:
@@ -170,16 +149,6 @@ def deny_if_ended(user, *, case_id=None, reference: str | None = None) -> None:
     link = links.first()
     if link is not None and not link.mandate.is_active:
         raise MandateDenied(denial_message(link.mandate))
-    if link is None and case_id is not None:
-        from parcours.cases.models import Case
-
-        if Case.objects.filter(pk=case_id).exclude(person__user=user).exists():
-            raise MandateDenied(
-                _(
-                    "Vous n'avez pas de mandat de cette personne pour ce dossier : vous ne "
-                    "pouvez pas l'ouvrir."
-                )
-            )
 
 
 def mandate_of_case(case) -> Mandate | None:

@@ -248,9 +248,13 @@ def test_another_persons_draft_is_denied(client, helper, mandate, citizen_b, pro
 
     others = CaseFactory(procedure=procedure, person=citizen_b)
     client.force_login(helper.user)
+    # Not theirs to know of: as for anyone else, it is not found.
     refused = client.get(reverse("portal:apply_step", args=[others.pk, 1]))
-    assert refused.status_code == HTTPStatus.FORBIDDEN
-    assert "pas de mandat de cette personne" in refused.content.decode()
+    assert refused.status_code == HTTPStatus.NOT_FOUND
+    refused = client.post(
+        reverse("portal:apply_step", args=[others.pk, 1]), {"subject": "x", "action": "next"}
+    )
+    assert refused.status_code == HTTPStatus.NOT_FOUND
 
 
 def test_another_helpers_mandate_is_denied(client, mandate, unit_1, procedure):

@@ -3,7 +3,7 @@
 Every step saves the draft, even with mistakes, so the person can leave and come back.
 Only the person who owns a draft may see or change it, or a helper (aidant) who started
 it for them under a mandate still in force: every view fetches it through
-``_own_cases(user)``. A helper whose mandate ended is told why (403).
+``_own_or_mandated``. A helper whose mandate ended is told why (403).
 """
 
 from django.conf import settings
@@ -64,18 +64,28 @@ def _person_for(request, procedure: Procedure) -> Person:
 
 
 def _own_cases(user):
-    """The person's own cases, and those a helper started for a person under a mandate
-    in force today."""
-    return Case.objects.filter(mandate_selectors.filed_cases_q(user))
+    return Case.objects.owned_by(user)
+
+
+def _own_or_mandated(request, queryset, pk: int) -> Case:
+    """The person's own case, or one a helper started for a person under a mandate in
+    force today; a helper whose mandate ended is told why (403)."""
+    case = queryset.filter(person__user=request.user, pk=pk).first()
+    if case is not None:
+        return case
+    mandate_selectors.deny_if_ended(request.user, case_id=pk)
+    return get_object_or_404(
+        queryset.filter(mandate_selectors.active_case_links_q(request.user)), pk=pk
+    )
 
 
 def _draft_or_404(request, pk: int) -> Case:
-    mandate_selectors.deny_if_ended(request.user, case_id=pk)
-    return get_object_or_404(
-        _own_cases(request.user)
-        .filter(state=CaseState.DRAFT)
-        .select_related("procedure__organisation", "procedure_version", "person"),
-        pk=pk,
+    return _own_or_mandated(
+        request,
+        Case.objects.filter(state=CaseState.DRAFT).select_related(
+            "procedure__organisation", "procedure_version", "person"
+        ),
+        pk,
     )
 
 
@@ -573,9 +583,8 @@ def apply_document_remove(request, pk, document_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply_review(request, pk):
-    mandate_selectors.deny_if_ended(request.user, case_id=pk)
-    case = get_object_or_404(
-        _own_cases(request.user).select_related("procedure", "procedure_version"), pk=pk
+    case = _own_or_mandated(
+        request, Case.objects.select_related("procedure", "procedure_version"), pk
     )
     if case.state != CaseState.DRAFT:
         # Sent already (a second click, another tab): show what was sent.
