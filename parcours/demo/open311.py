@@ -34,6 +34,7 @@ REPORTS = (
         "address_string": "Square des Tilleuls, près du portail nord",
         "description": "Des sacs de déchets ont été déposés au pied du banc.",
         "attribute[category]": "dumping",
+        "email": "riverain.tilleuls@example.test",
     },
     {
         "service_code": "SIG",
@@ -43,8 +44,16 @@ REPORTS = (
         "attribute[category]": "pothole",
         "attribute[danger]": "true",
         "attribute[danger_details]": "Les cyclistes font un écart vers la voie des voitures.",
+        "email": "m.hamidi@example.test",
+        "first_name": "Mourad",
+        "last_name": "Hamidi",
     },
 )
+
+
+# Each report comes from someone the demo did not know yet (an address to write to
+# each, as Person.clean asks): one new person each.
+PEOPLE_ADDED = len(REPORTS)
 
 
 def seed_open311() -> int:

@@ -25,6 +25,7 @@ from parcours.catalog import form_definition
 from parcours.catalog.enums import ImplicitDecision
 from parcours.catalog.models import Commitment, Procedure
 from parcours.demo import channels as channels_demo
+from parcours.demo import open311 as open311_demo
 from parcours.demo import story
 from parcours.demo.answers import ANSWERS, AnswerContext
 from parcours.demo.timeline import PARIS, DemoRandom
@@ -46,9 +47,12 @@ DECIDED = {
 
 def story_extras_excluded(cases):
     """The generated cases, without those the story adds (mandate, journey, filed at
-    the counter by an agent in the channels' demo)."""
+    the counter by an agent in the channels' demo, reported through Open311)."""
     return cases.filter(
-        mandate_link__isnull=True, journey_link__isnull=True, assisted__isnull=True
+        mandate_link__isnull=True,
+        journey_link__isnull=True,
+        assisted__isnull=True,
+        open311_request__isnull=True,
     )
 
 
@@ -63,8 +67,10 @@ def demo(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def cases(demo, db):
+    # The Open311 demo reports are filed live by the services (tests/open311 checks them).
     return list(
-        Case.objects.select_related(
+        Case.objects.filter(open311_request__isnull=True)
+        .select_related(
             "procedure", "procedure_version", "unit__organisation", "person", "referent", "receipt"
         )
         .prefetch_related("events", "decisions__signed_by__user", "referent__units")
@@ -75,8 +81,9 @@ def cases(demo, db):
 def test_the_demo_loads_the_promised_volume(demo, db):
     assert "Démonstration chargée" in demo
     assert Organisation.objects.count() == 3
-    # The generated people, and those the channels' demo records at the counter.
-    assert Person.objects.count() == 300 + channels_demo.PEOPLE_ADDED
+    # The generated people, those the channels' demo records at the counter, and the
+    # authors of the Open311 demo reports.
+    assert Person.objects.count() == 300 + channels_demo.PEOPLE_ADDED + open311_demo.PEOPLE_ADDED
     # The promised volume, besides the story's cases filed under a mandate or a journey.
     assert story_extras_excluded(Case.objects).count() == 2000
     assert Procedure.objects.published().count() >= 8
