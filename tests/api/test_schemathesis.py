@@ -66,5 +66,3 @@ def test_the_api_never_fails_and_always_answers_as_its_schema_says(case, auth):
             schemathesis.checks.response_schema_conformance,
         ],
     )
-
-
