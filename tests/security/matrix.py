@@ -639,3 +639,128 @@ RULES.update(
         "backoffice:studio_export": Rule(ADMINISTRATORS, kwargs=_studio()),
     }
 )
+
+
+# ---------------------------------------------------------------------------
+# Channels (parcours.channels): emails received, exchanges, requests filed by an agent,
+# call-backs, duplicates. The objects belong to unit 1 and citizen A; they are made
+# within each visit (which is rolled back). An organisation administrator belongs to
+# no unit: the units' own triage, letters and call-backs are not theirs.
+
+UNIT_1_MEMBERS = frozenset({"agent", "manager"})
+AGENT_1 = frozenset({"agent"})
+
+
+def _channels(w) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import override_settings
+
+    from parcours.cases import services as case_services
+    from parcours.channels import inbound, services
+    from parcours.channels.models import PersonMerge
+    from parcours.contacts.models import CallbackRequest
+    from parcours.organisations.models import Agent
+
+    unit_1 = w["procedure"].handling_unit
+    citizen_a = w["citizen_a"]
+    agent_1 = Agent.objects.filter(units=unit_1, role="agent").order_by("pk").first()
+    unit_1.email = "education@bellerive.example.org"
+    unit_1.save()
+    content = (
+        b"From: zoe@example.net\r\nTo: education@bellerive.example.org\r\n"
+        b"Subject: Cantine\r\n\r\nBonjour.\r\n"
+    )
+    with override_settings(PARCOURS_INBOUND_DOMAINS=["bellerive.example.org"]):
+        email = inbound.receive(
+            envelope_from="zoe@example.net", recipients=[unit_1.email], content=content
+        )
+    letter = services.contact_record(
+        by=agent_1.user,
+        person=citizen_a,
+        unit=unit_1,
+        channel="post",
+        subject="Courrier",
+        scan=SimpleUploadedFile("lettre.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    draft = services.assisted_start(
+        by=agent_1.user, person=citizen_a, procedure=w["procedure"], channel="counter"
+    )
+    filed = services.assisted_start(
+        by=agent_1.user, person=citizen_a, procedure=w["procedure"], channel="phone"
+    )
+    case_services.case_update_draft(case=filed, by=agent_1.user, form_data={"subject": "Objet"})
+    filed = case_services.case_submit(case=filed, by=agent_1.user)
+    callback = CallbackRequest.objects.create(
+        organisation=unit_1.organisation,
+        person=citizen_a,
+        unit=unit_1,
+        phone="06 12 34 56 78",
+        day=filed.received_on,
+        half_day="morning",
+        topic="Rappel",
+    )
+    merge = PersonMerge.objects.create(
+        organisation=unit_1.organisation,
+        kept=citizen_a,
+        merged_person_id=999_999,
+        merged_snapshot={"full_name": "Alice Durand"},
+        by_name="Responsable",
+    )
+    return {
+        "email": email,
+        "letter": letter,
+        "draft": draft,
+        "filed": filed,
+        "callback": callback,
+        "merge": merge,
+    }
+
+
+def channels_pk(name):
+    return lambda w: {"pk": _channels(w)[name].pk}
+
+
+def channels_reference(w):
+    return {"reference": _channels(w)["filed"].reference}
+
+
+def person_a(w):
+    return {"pk": w["citizen_a"].pk}
+
+
+RULES.update(
+    {
+        "channels:triage": Rule(AGENTS),
+        "channels:inbound": Rule(UNIT_1_MEMBERS, kwargs=channels_pk("email")),
+        "channels:inbound_raw": Rule(UNIT_1_MEMBERS, kwargs=channels_pk("email")),
+        "channels:contact_new": Rule(AGENTS),
+        "channels:contact_scan": Rule(UNIT_1_MEMBERS, kwargs=channels_pk("letter")),
+        "channels:person_contact": Rule(AGENTS, kwargs=person_a),
+        "channels:assisted_start": Rule(AGENTS, kwargs=person_a),
+        # Only the agent who started a request for a person fills and sends it.
+        "channels:assisted_fill": Rule(AGENT_1, kwargs=channels_pk("draft")),
+        "channels:assisted_document": Rule(AGENT_1, kwargs=channels_pk("draft"), method="post"),
+        "channels:assisted_done": Rule(AGENT_1, kwargs=channels_reference),
+        "channels:assisted_receipt_pdf": Rule(AGENT_1, kwargs=channels_reference),
+        "channels:duplicates": Rule(MANAGERS),
+        "channels:duplicate_pair": Rule(
+            MANAGERS,
+            kwargs=lambda w: {"first": w["citizen_a"].pk, "second": _second_person(w).pk},
+        ),
+        "channels:merge": Rule(AGENTS, kwargs=channels_pk("merge")),
+        "channels:callbacks": Rule(AGENTS),
+        "channels:callback": Rule(UNIT_1_MEMBERS, kwargs=channels_pk("callback")),
+        "channels:person_callback": Rule(AGENTS, kwargs=person_a),
+    }
+)
+
+
+def _second_person(w):
+    from parcours.people.models import Person
+
+    return (
+        Person.objects.filter(organisation_id=w["citizen_a"].organisation_id)
+        .exclude(pk=w["citizen_a"].pk)
+        .order_by("pk")
+        .first()
+    )
