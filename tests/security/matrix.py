@@ -639,4 +639,3 @@ RULES.update(
         "backoffice:studio_export": Rule(ADMINISTRATORS, kwargs=_studio()),
     }
 )
-
