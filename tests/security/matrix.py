@@ -639,3 +639,4 @@ RULES.update(
         "backoffice:studio_export": Rule(ADMINISTRATORS, kwargs=_studio()),
     }
 )
+

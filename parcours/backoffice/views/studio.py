@@ -210,7 +210,8 @@ def publish(request, pk):
     procedure = _procedure(request, pk)
     draft = draft_version(procedure)
     if draft is None:
-        raise Http404
+        messages.info(request, _("Il n'y a pas de brouillon à publier."))
+        return redirect("backoffice:studio_procedure", pk=procedure.pk)
     try:
         services.version_publish(version=draft, by=request.user)
     except StudioError as error:
