@@ -146,7 +146,7 @@ def journal_sentence(entry: AccessLogEntry) -> str:
         "what": what,
         "purpose": JournalPurpose(entry.purpose).label,
     }
-    if entry.via != JournalVia.BACKOFFICE:
+    if entry.via != JournalVia.BACKOFFICE and entry.actor_name:
         sentence = _("%(sentence)s, par %(via)s") % {
             "sentence": sentence,
             "via": JournalVia(entry.via).label,

@@ -11,6 +11,7 @@ from parcours.demo.listening import seed_listening
 from parcours.demo.mandates import seed_mandates
 from parcours.demo.message_templates import seed_message_templates
 from parcours.demo.open311 import seed_open311
+from parcours.demo.privacy import seed_privacy
 from parcours.demo.statistics import seed_statistics
 from parcours.demo.two_factor import enrol_demo_agents
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         seed_mandates(seed)
         seed_journeys(seed)
         seed_statistics()
+        seed_privacy()
         self.stdout.write(
             self.style.SUCCESS(
                 _(
