@@ -101,7 +101,7 @@ def _axes(maximum: float, percent: bool) -> SafeString:
 
 
 def _x_labels(labels: list[str], positions: list[float]) -> SafeString:
-    every = max(1, len(labels) // 8)
+    every = max(1, -(-len(labels) // 7))
     return format_html_join(
         "",
         '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',

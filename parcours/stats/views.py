@@ -95,7 +95,7 @@ def _backlog(scope) -> tuple[Table, object]:
             "dont dossiers dont la date légale de décision est passée. Les valeurs sont "
             "dans le tableau qui suit."
         ),
-        labels=[_short(r["day"]) for r in shown],
+        labels=[r["day"].strftime("%d/%m") for r in shown],
         series=[
             charts.Series(_("Ouverts"), [r["backlog"] for r in shown]),
             charts.Series(_("En retard"), [r["overdue"] for r in shown]),
