@@ -61,6 +61,8 @@ class Rule:
     # For API operations: a valid body, so that validation does not answer before the
     # authorisation does.
     body: dict | None = None
+    # A health page that answers 503 when something it checks is down.
+    may_be_unavailable: bool = False
     # Sign-out: a POST answered by a redirection to a sign-in page, for everyone.
     signs_out: bool = False
     note: str = field(default="", compare=False)
@@ -136,19 +138,23 @@ def open311_key(w):
 RULES: dict[str, Rule] = {
     # --- Public pages, sign-in, health --------------------------------------------
     "healthz": Rule(EVERYONE),
+    # Readiness answers 503 while no worker has been seen (as in the tests): still open.
+    "readyz": Rule(EVERYONE, may_be_unavailable=True),
+    # Only a bearer token or an allowed address (none in the tests): 404 to anyone else.
+    "metrics": Rule(NOBODY),
     "set_language": Rule(EVERYONE, method="post"),
     "login": Rule(EVERYONE),
     "logout": Rule(EVERYONE, method="post", signs_out=True),
-    "accounts:magic_link_request": Rule(EVERYONE),
+    "accounts:magic_link": Rule(EVERYONE),
     "accounts:magic_link_sent": Rule(EVERYONE),
     # A link we did not send: a polite page saying so, to everyone.
     "accounts:magic_link_confirm": Rule(
         EVERYONE, kwargs=lambda w: {"uidb64": "MQ", "token": "forged-token"}
     ),
-    "accounts:oidc_authenticate": Rule(EVERYONE),
+    # Without an identity provider configured (as in the tests), nothing to start.
+    "accounts:oidc_start": Rule(NOBODY),
     # Without an identity provider configured (as in the tests), there is no callback.
     "accounts:oidc_callback": Rule(NOBODY),
-    "accounts:oidc_logout": Rule(EVERYONE, method="post"),
     "portal:home": Rule(EVERYONE),
     "portal:procedures": Rule(EVERYONE),
     "portal:procedure": Rule(EVERYONE, kwargs=slug),

@@ -337,6 +337,9 @@ def test_each_role_gets_in_where_the_matrix_says_and_nowhere_else(world, role, r
             response = visit(client, key, rule, world, headers)
             transaction.set_rollback(True)
         client.cookies = cookies  # signing out is undone with the rest
+        sent_file = getattr(response, "file_to_stream", None)
+        if sent_file is not None:
+            sent_file.close()  # files sent as they are read are closed
         status = response.status_code
         if rule.signs_out:
             if not (300 <= status < 400):
@@ -352,6 +355,9 @@ def test_each_role_gets_in_where_the_matrix_says_and_nowhere_else(world, role, r
             elif status >= 500:
                 wrong.append(f"{key}: answered {status}")
             continue
+        if status == HTTPStatus.SERVICE_UNAVAILABLE and rule.may_be_unavailable:
+            status = HTTPStatus.OK
+            response.status_code = status
         if status >= 500 or status == HTTPStatus.METHOD_NOT_ALLOWED:
             wrong.append(f"{key}: answered {status} (a POST-only view needs method='post')")
             continue
