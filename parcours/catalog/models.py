@@ -114,8 +114,7 @@ class Procedure(models.Model):
         _("justification de la durée de conservation"),
         blank=True,
         help_text=_(
-            "Le texte ou la délibération qui fixe ces durées ; figure au registre des "
-            "traitements."
+            "Le texte ou la délibération qui fixe ces durées ; figure au registre des traitements."
         ),
     )
     is_geolocated = models.BooleanField(_("signalement géolocalisé"), default=False)
