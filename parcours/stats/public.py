@@ -4,7 +4,7 @@ import csv
 import json
 from pathlib import Path
 
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,7 +160,7 @@ def open_data_json(request, organisation):
 
 @require_GET
 def schema(request):
-    return FileResponse(SCHEMA_PATH.open("rb"), content_type="application/schema+json")
+    return HttpResponse(SCHEMA_PATH.read_bytes(), content_type="application/schema+json")
 
 
 def load_schema() -> dict:

@@ -646,3 +646,25 @@ RULES.update(
     }
 )
 
+
+# ---------------------------------------------------------------------------
+# Statistics (parcours.stats): the managers' pages, then the public results and their
+# open data, for everyone.
+
+
+def _results(w):
+    return {"organisation": w["procedure"].organisation.slug}
+
+
+RULES.update(
+    {
+        "stats:dashboard": Rule(MANAGERS),
+        "stats:equality": Rule(MANAGERS),
+        "stats:load": Rule(MANAGERS),
+        "results:index": Rule(EVERYONE),
+        "results:schema": Rule(EVERYONE),
+        "results:organisation": Rule(EVERYONE, kwargs=_results),
+        "results:csv": Rule(EVERYONE, kwargs=_results),
+        "results:json": Rule(EVERYONE, kwargs=_results),
+    }
+)

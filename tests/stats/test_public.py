@@ -123,7 +123,7 @@ def test_the_json_follows_its_schema(client, organisation, large):
     for row in data["rows"]:
         assert set(row) == set(row_schema["required"]) == set(results.FIELDS)
     served = client.get(reverse("results:schema"))
-    assert json.loads(b"".join(served.streaming_content)) == schema
+    assert json.loads(served.content) == schema
 
 
 def test_the_procedure_page_shows_the_measured_time(client, procedure, large):
