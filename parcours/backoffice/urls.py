@@ -32,9 +32,7 @@ urlpatterns = [
     path("equipe/<slug:unit>/marges/", margins.report, name="margins_report"),
     path("dossiers/<str:reference>/", cases.case_detail, name="case"),
     path("ecoute/", listening.home, name="listening"),
-    path(
-        "ecoute/experiences/<uuid:public_id>/", listening.experience, name="listening_experience"
-    ),
+    path("ecoute/experiences/<uuid:public_id>/", listening.experience, name="listening_experience"),
     path("ecoute/remontees/<int:pk>/", listening.report, name="listening_report"),
     path(
         "ecoute/demarches/<str:code>/remontees/",
