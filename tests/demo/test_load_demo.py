@@ -205,9 +205,10 @@ def test_alice_and_bruno_have_cases_in_the_promised_states(demo, db):
         Case.objects.filter(person__user__email=story.BRUNO.email).values_list("state", flat=True)
     )
 
+    # Two of Alice's submitted requests are the steps of her « Je déménage » journey.
     assert alice == {
         CaseState.DRAFT: 1,
-        CaseState.SUBMITTED: 1,
+        CaseState.SUBMITTED: 3,
         CaseState.AWAITING_CITIZEN: 1,
         CaseState.ACCEPTED: 1,
         CaseState.IMPLICIT_ACCEPTANCE: 1,
@@ -343,11 +344,15 @@ def check_case(case: Case, agents: dict[int, int]) -> None:
     assert case.received_on == local_date(case.submitted_at)
     assert case.created_at <= case.submitted_at
 
-    events = list(case.events.all())
+    # The life cycle is told by the transitions; receipts, notes and documents added
+    # (by an agent registering a letter, say) sit between them.
+    events = list(case.events.filter(kind=EventKind.TRANSITION))
     assert events, "no event"
     assert events[0].transition == "submit"
     assert events[0].from_state == CaseState.DRAFT
-    assert events[0].created_at == case.submitted_at
+    # Requests filed through the services (at the counter, under a mandate, in a journey)
+    # write their event a moment after the submission time.
+    assert abs(events[0].created_at - case.submitted_at) < datetime.timedelta(seconds=5)
     state = CaseState.DRAFT
     for previous, event in zip([None, *events], events, strict=False):
         rule = RULES[event.transition]
@@ -360,7 +365,7 @@ def check_case(case: Case, agents: dict[int, int]) -> None:
         check_actor(case, event, rule.actor, agents)
         state = event.to_state
     assert state == case.state
-    assert case.updated_at == events[-1].created_at
+    assert abs(case.updated_at - events[-1].created_at) < datetime.timedelta(seconds=5)
 
     initial_due = (
         None
@@ -500,7 +505,11 @@ def test_the_demo_has_appointments_that_follow_the_booking_rules(demo, db):
         if a.status == AppointmentStatus.BOOKED and a.starts_at > now
     )
     assert max(upcoming.values()) == 1
-    assert not any(a.status == AppointmentStatus.BOOKED and a.starts_at < now for a in appointments)
+    # A slot that began while the demo was loading was still to come when it was written.
+    loaded_at = now - datetime.timedelta(minutes=10)
+    assert not any(
+        a.status == AppointmentStatus.BOOKED and a.starts_at < loaded_at for a in appointments
+    )
     for citizen in story.CITIZEN_LOGINS:
         assert Appointment.objects.upcoming().filter(person__user__email=citizen.email).exists()
 

@@ -69,6 +69,7 @@ def test_the_scheduled_job_records_due_implicit_decisions(draft, citizen_a, time
 @pytest.mark.sqlite
 def test_every_periodic_job_points_at_a_task():
     assert [job.get_task().name for job in PERIODIC_JOBS] == [
+        "apply_retention",
         JOB,
         "send_appointment_reminders",
         "expire_waiting_list_offers",
