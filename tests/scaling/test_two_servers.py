@@ -4,6 +4,8 @@ of N tasks runs once, whichever worker takes it."""
 
 import collections
 import re
+import subprocess
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,6 +18,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from tests.process_support import (
+    ROOT,
     free_port,
     production_environment,
     start_gunicorn,
@@ -69,6 +72,14 @@ def cluster(tmp_path):
     """Two gunicorn servers and two workers, stopped at the end."""
     call_command("createcachetable", verbosity=0)
     environment = production_environment()
+    # Production pages name their static files through the manifest collectstatic writes,
+    # as `make prod` does before starting the servers.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
     ports = [free_port(), free_port()]
     processes = [
         start_gunicorn(environment, tmp_path / f"web-{port}.log", port) for port in ports
