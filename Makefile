@@ -22,7 +22,7 @@ BENCH_DASHBOARDS_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_dashbo
 export DJANGO_SETTINGS_MODULE ?= parcours.settings.dev
 
 .PHONY: help run install install-dev migrate demo demo-if-empty serve worker test test-pg test-sqlite \
-        quality fix postgres messages browser bench bench-queue bench-dashboards clean
+        quality fix audit postgres messages browser bench bench-queue bench-dashboards clean
 
 help:
 	@echo "make run     install, migrate, load the demo once, serve on http://127.0.0.1:$(PORT)"
@@ -31,6 +31,7 @@ help:
 	@echo "make serve   serve the site and the background worker"
 	@echo "make prod    production settings on PostgreSQL: gunicorn, the worker and the inbound SMTP daemon"
 	@echo "make e2e     the end-to-end journeys in chromium (citizen, agent, manager, helper)"
+	@echo "make audit   look for known vulnerabilities in the locked dependencies (pip-audit)"
 	@echo "make fix     format and fix lint"
 
 $(BIN)/python:
@@ -86,6 +87,7 @@ browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
 test: install-dev postgres browser
+	$(MAKE) --no-print-directory audit AUDIT_UNREACHABLE=warn
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint parcours/templates --lint
@@ -134,6 +136,24 @@ prod: install postgres
 	  PARCOURS_INBOUND_DOMAINS=$${PARCOURS_INBOUND_DOMAINS:-localhost} BIN=$(BIN) deploy/run-prod.sh
 
 .PHONY: prod e2e bench-load
+
+# Known vulnerabilities of the locked dependencies (docs/security.md), from PyPI's
+# advisory database. A vulnerability fails it; so does a service that cannot be reached,
+# with a message, unless AUDIT_UNREACHABLE=warn (what make test passes, so that an
+# offline machine still runs the suite, saying loudly that nothing was audited).
+AUDIT_UNREACHABLE ?= fail
+audit: install-dev
+	@mkdir -p var
+	@status=0; $(BIN)/pip-audit -r requirements/base.txt --progress-spinner off --strict --desc on \
+	  > var/pip-audit.txt 2>&1 || status=$$?; \
+	if [ $$status -ne 0 ] && grep -q "could not be audited" var/pip-audit.txt \
+	  && ! grep -q "known vulnerabilit" var/pip-audit.txt; then \
+	  grep -m 3 "could not be audited" var/pip-audit.txt; \
+	  echo "make audit: the vulnerability service cannot be reached from this machine (see var/pip-audit.txt):"; \
+	  echo "  the dependencies were NOT audited. Run 'make audit' where PyPI's JSON API is reachable."; \
+	  [ "$(AUDIT_UNREACHABLE)" = warn ] && exit 0; exit 1; \
+	fi; \
+	cat var/pip-audit.txt; exit $$status
 
 quality: install-dev
 	$(BIN)/ruff check .
