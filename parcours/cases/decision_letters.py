@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from parcours.studio.selectors import appeal_routes_of
+
 from .enums import DecisionOutcome
 from .margins import waived_documents
 from .models import Decision
@@ -81,6 +83,11 @@ def decision_letter_context(decision: Decision, *, today: datetime.date | None =
         # Nothing to contest in an acceptance that the person obtained by silence.
         "shows_appeal_routes": decision.appeal_deadline is not None
         and not (decision.is_implicit and decision.outcome == DecisionOutcome.ACCEPTED),
+        # The routes the procedure's writer named, from the version the case was filed
+        # under (not the procedure's current one).
+        "appeal_routes": appeal_routes_of(case.procedure_version)
+        if case.procedure_version_id
+        else "",
         "issued_on": today or timezone.localdate(),
         # Documents of the procedure the service waived for this case (``margins``).
         "waived_documents": waived_documents(case) if case.pk else [],

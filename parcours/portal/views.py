@@ -19,6 +19,7 @@ from parcours.catalog.models import Procedure
 from parcours.contacts import selectors as contact_selectors
 from parcours.organisations.models import Unit
 from parcours.privacy import selectors as access_selectors
+from parcours.studio.selectors import appeal_routes_of
 
 
 def home(request):
@@ -83,6 +84,8 @@ def case_detail(request, reference):
             "case": case,
             "steps": ProgressStep.choices,
             "decision": decisions[0] if decisions else None,
+            # How to contest, as the version the case was filed under says.
+            "appeal_routes": appeal_routes_of(case.procedure_version) if decisions else "",
             "receipt": receipt,
             "receipt_size": _stored_size(receipt.pdf) if receipt else None,
             # The letters are the person's own: each with its size once the worker made it.

@@ -34,5 +34,15 @@ def draft_version(procedure: Procedure) -> ProcedureVersion | None:
     return drafts.order_by("-number").first()
 
 
+def appeal_routes_of(version: ProcedureVersion | None) -> str:
+    """The appeal routes written in the studio for this version (legal settings): a
+    decision is contested as the version the case was filed under says."""
+    from .content import version_content
+
+    if version is None:
+        return ""
+    return (version_content(version)["legal"].get("appeal_routes") or "").strip()
+
+
 def published_versions(procedure: Procedure) -> QuerySet[ProcedureVersion]:
     return procedure.versions.filter(published_at__isnull=False).order_by("-number")
