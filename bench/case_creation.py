@@ -111,56 +111,20 @@ def drop(maintenance: str, name: str) -> None:
 def prepare(clients: int) -> list[dict]:
     """Migrate, load the demo, add a one-step procedure of the town and one citizen
     (with an account) per client thread; return each citizen's sign-in link."""
+    from common import add_citizens, add_simple_procedure
     from django.core.management import call_command
-    from django.utils import timezone
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    from parcours.accounts.models import User
     from parcours.accounts.tokens import magic_link_token
-    from parcours.catalog.models import Procedure, ProcedureVersion
-    from parcours.organisations.models import Unit
-    from parcours.people.models import Person
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("load_demo", verbosity=0)
-    unit = Unit.objects.get(organisation__slug="bellerive-sur-loire", slug="cadre-de-vie")
-    procedure = Procedure.objects.create(
-        organisation=unit.organisation,
-        code="BEN",
-        slug=PROCEDURE_SLUG,
-        title="Demander un rendez-vous avec un élu",
-        summary="Une demande simple, sans pièce justificative.",
-        description="Pour demander à rencontrer l'élu de votre quartier.",
-        who_can_apply="Les habitants de la commune.",
-        theme="relation",
-        handling_unit=unit,
-        legal_basis="Code des relations entre le public et l'administration",
-        is_published=True,
-    )
-    ProcedureVersion.objects.create(
-        procedure=procedure,
-        number=1,
-        published_at=timezone.now(),
-        form_definition={
-            "fields": [
-                {"name": "subject", "label": "Objet", "type": "text", "required": True},
-                {"name": "details", "label": "Précisions", "type": "textarea"},
-            ]
-        },
-    )
+    add_simple_procedure(code="BEN", slug=PROCEDURE_SLUG)
     citizens = []
-    for number in range(clients):
-        user = User.objects.create_user(email=f"bench-{number}@example.test")
-        Person.objects.create(
-            organisation=unit.organisation,
-            user=user,
-            given_name="Camille",
-            family_name=f"Banc {number}",
-            email=user.email,
-        )
+    for user in add_citizens(clients, prefix="bench", family_name="Banc"):
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         citizens.append({"link": f"/compte/lien/{uid}/{magic_link_token.make_token(user)}/"})
     print(

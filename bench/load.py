@@ -58,57 +58,23 @@ def parse_args() -> argparse.Namespace:
 def prepare(args) -> dict:
     """Migrate, seed, add a one-step procedure; open the sessions of the citizens and
     agents the simulated users act as (sign-in has its own tests)."""
+    from common import add_citizens, add_simple_procedure, bench_unit
     from django.core.management import call_command
     from django.test import Client
-    from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from parcours.accounts.models import User
-    from parcours.catalog.models import Procedure, ProcedureVersion
     from parcours.demo.generator import Volume, generate
-    from parcours.organisations.models import Agent, Unit
-    from parcours.people.models import Person
+    from parcours.organisations.models import Agent
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     report = generate(Volume(people=max(args.cases // 10, 90), cases=args.cases))
     print(f"Seeded {args.cases:,} cases in {report.seconds:.1f} s.", flush=True)
-    unit = Unit.objects.get(organisation__slug=UNIT[0], slug=UNIT[1])
-    procedure = Procedure.objects.create(
-        organisation=unit.organisation,
-        code="CHG",
-        slug=PROCEDURE_SLUG,
-        title="Demander un rendez-vous avec un élu",
-        summary="Une demande simple, sans pièce justificative.",
-        description="Pour demander à rencontrer l'élu de votre quartier.",
-        who_can_apply="Les habitants de la commune.",
-        theme="relation",
-        handling_unit=unit,
-        legal_basis="Code des relations entre le public et l'administration",
-        is_published=True,
-    )
-    ProcedureVersion.objects.create(
-        procedure=procedure,
-        number=1,
-        published_at=timezone.now(),
-        form_definition={
-            "fields": [
-                {"name": "subject", "label": "Objet", "type": "text", "required": True},
-                {"name": "details", "label": "Précisions", "type": "textarea"},
-            ]
-        },
-    )
+    unit = bench_unit()
+    add_simple_procedure(code="CHG", slug=PROCEDURE_SLUG, unit=unit)
     sessions = {"procedure": PROCEDURE_SLUG, "citizens": [], "agents": []}
-    for number in range(args.users):
-        user = User.objects.create_user(email=f"charge-{number}@example.test")
-        Person.objects.create(
-            organisation=unit.organisation,
-            user=user,
-            given_name="Camille",
-            family_name=f"Charge {number}",
-            email=user.email,
-        )
+    for user in add_citizens(args.users, prefix="charge", family_name="Charge", unit=unit):
         client = Client()
         client.force_login(user)
         sessions["citizens"].append(client.session.session_key)
