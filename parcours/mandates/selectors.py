@@ -8,7 +8,7 @@ revocation takes effect on the very next one.
 
 import datetime
 
-from django.db.models import Q, QuerySet, TextField, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -50,6 +50,28 @@ def mandates_of_helper(user, query: str = "") -> QuerySet[Mandate]:
     for word in words:
         mandates = mandates.filter(_folded__contains=word)
     return mandates.order_by("-created_at", "-pk")
+
+
+def account_menu(user) -> dict:
+    """For the header's account menu, in one query: whether the user has a record with
+    an administration (``has_people``), is an active helper (``is_helper``) and gave
+    at least one mandate (``has_mandates``)."""
+    from parcours.accounts.models import User
+    from parcours.people.models import Person
+
+    found = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            has_people=Exists(Person.objects.filter(user=OuterRef("pk"))),
+            is_helper=Exists(
+                Agent.objects.filter(user=OuterRef("pk"), role=AgentRole.HELPER, is_active=True)
+            ),
+            has_mandates=Exists(Mandate.objects.filter(user=OuterRef("pk"))),
+        )
+        .values("has_people", "is_helper", "has_mandates")
+        .first()
+    )
+    return found or {"has_people": False, "is_helper": False, "has_mandates": False}
 
 
 def mandates_of_person(user) -> QuerySet[Mandate]:

@@ -6,15 +6,19 @@ notifications for after the commit.
 """
 
 import datetime
+import math
 import secrets
+import time
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parcours.accounts.models import User
 from parcours.cases.enums import CaseChannel, CaseState
@@ -187,6 +191,7 @@ def mandate_send_code(*, mandate: Mandate, by) -> None:
         raise MandateDenied()
     if mandate.confirmed_at is not None or mandate.revoked_at is not None:
         raise MandateError(_("Ce mandat n'attend plus de code."))
+    _count_code_or_refuse(mandate)
     code = f"{secrets.randbelow(1_000_000):06d}"
     mandate.code_hash = _code_hash(mandate, code)
     mandate.code_expires_at = timezone.now() + datetime.timedelta(minutes=CODE_MINUTES)
@@ -204,6 +209,32 @@ def mandate_send_code(*, mandate: Mandate, by) -> None:
     transaction.on_commit(
         lambda: send_mandate_code.enqueue(mandate_id=mandate.pk, code=code, minutes=CODE_MINUTES)
     )
+
+
+def _count_code_or_refuse(mandate: Mandate) -> None:
+    """At most ``PARCOURS_MANDATE_CODE_MAX_SENDS`` codes per mandate in any window of
+    ``PARCOURS_MANDATE_CODE_WINDOW`` seconds (a sliding window kept in the cache, as
+    the sign-in links' limit is), so that the person is not flooded with emails and
+    SMS. Refused with the time to wait."""
+    limit = settings.PARCOURS_MANDATE_CODE_MAX_SENDS
+    window = settings.PARCOURS_MANDATE_CODE_WINDOW
+    key = f"mandates:code-sends:{mandate.pk}"
+    now = time.time()
+    sent = [moment for moment in cache.get(key, []) if moment > now - window]
+    if len(sent) >= limit:
+        minutes = max(math.ceil((min(sent) + window - now) / 60), 1)
+        raise MandateError(
+            ngettext(
+                "Trop de codes envoyés pour ce mandat. Pour ne pas importuner la personne, "
+                "attendez %(minutes)s minute avant d'en demander un nouveau.",
+                "Trop de codes envoyés pour ce mandat. Pour ne pas importuner la personne, "
+                "attendez %(minutes)s minutes avant d'en demander un nouveau.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            field="code",
+        )
+    cache.set(key, [*sent, now], timeout=window)
 
 
 def mandate_confirm(*, mandate: Mandate, code: str, by) -> Mandate:

@@ -160,7 +160,11 @@ def mandate_code(request, pk):
         raise MandateDenied(selectors.denial_message(mandate))
     form = CodeForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and request.POST.get("action") == "resend":
-        services.mandate_send_code(mandate=mandate, by=request.user)
+        try:
+            services.mandate_send_code(mandate=mandate, by=request.user)
+        except MandateError as error:
+            messages.error(request, error.message)
+            return redirect("helpers:code", pk=mandate.pk)
         messages.info(
             request,
             _("Un nouveau code vient d'être envoyé à %(to)s.") % {"to": mandate.code_sent_to},

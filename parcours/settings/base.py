@@ -177,6 +177,9 @@ PARCOURS_API_RATE_WINDOW = env.int("PARCOURS_API_RATE_WINDOW", default=60)
 # each client address on the methods without a key.
 PARCOURS_OPEN311_RATE_LIMIT = env.int("PARCOURS_OPEN311_RATE_LIMIT", default=120)
 PARCOURS_OPEN311_RATE_WINDOW = env.int("PARCOURS_OPEN311_RATE_WINDOW", default=60)
+# Mandate consent codes (email and SMS): sends allowed per mandate in a window of seconds.
+PARCOURS_MANDATE_CODE_MAX_SENDS = env.int("PARCOURS_MANDATE_CODE_MAX_SENDS", default=3)
+PARCOURS_MANDATE_CODE_WINDOW = env.int("PARCOURS_MANDATE_CODE_WINDOW", default=15 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -315,3 +315,106 @@ def test_the_persons_timeline_in_the_back_office_shows_the_helpers_acts(
     verified(client, agent_2.user)
     page = client.get(reverse("backoffice:person", args=[citizen_a.pk])).content.decode()
     assert "Dépôt — dossier" not in page
+
+
+def test_resending_the_code_is_refused_politely_after_three_sends_in_a_quarter_of_an_hour(
+    client, helper, procedure, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(helper.user)
+    data = {
+        "given_name": "Jeanne",
+        "family_name": "Lambert",
+        "email": "jeanne@example.org",
+        "procedures": [procedure.pk],
+        "ends_on": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
+        "consent_method": "code",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("helpers:mandate_new"), data)
+    mandate = Mandate.objects.get()
+    code_page = reverse("helpers:code", args=[mandate.pk])
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = client.post(code_page, {"action": "resend"}, follow=True)
+        assert "Un nouveau code vient d" in sent.content.decode()
+    mandate.refresh_from_db()
+    emails, code_hash = len(mail.outbox), mandate.code_hash
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(code_page, {"action": "resend"}, follow=True)
+    assert "Trop de codes envoyés pour ce mandat" in refused.content.decode()
+    assert "attendez 15 minutes" in refused.content.decode()
+    mandate.refresh_from_db()
+    assert (len(mail.outbox), mandate.code_hash) == (emails, code_hash)
+    # The code already sent still confirms the mandate.
+    code = next(word for word in mail.outbox[-1].body.split() if word.isdigit() and len(word) == 6)
+    assert client.post(code_page, {"code": code}).url == reverse(
+        "helpers:mandate", args=[mandate.pk]
+    )
+
+
+def test_a_new_code_may_be_sent_once_the_oldest_send_leaves_the_window(
+    helper, procedure, django_capture_on_commit_callbacks, monkeypatch
+):
+    import time
+
+    from django.core.cache import cache
+
+    from parcours.mandates.enums import ConsentMethod
+    from parcours.mandates.errors import MandateError
+
+    cache.clear()
+    now = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    mandate = services.mandate_create(
+        by=helper.user,
+        given_name="Jeanne",
+        family_name="Lambert",
+        email="jeanne@example.org",
+        procedures=[procedure],
+        ends_on=timezone.localdate() + datetime.timedelta(days=60),
+        consent_method=ConsentMethod.CODE,
+    )
+    now[0] += 60
+    services.mandate_send_code(mandate=mandate, by=helper.user)
+    now[0] += 60
+    services.mandate_send_code(mandate=mandate, by=helper.user)
+    now[0] += 60
+    with pytest.raises(MandateError, match="attendez 12 minutes"):
+        services.mandate_send_code(mandate=mandate, by=helper.user)
+    now[0] = 1_000_000.0 + 15 * 60 + 1
+    services.mandate_send_code(mandate=mandate, by=helper.user)
+
+
+@pytest.mark.parametrize("theme", ["neutral", "dsfr"])
+def test_the_header_links_helpers_to_their_space_and_people_to_their_mandates(
+    client, settings, helper, citizen_a, citizen_b, mandate, theme
+):
+    settings.PARCOURS_THEME = theme
+    helper_space = f'href="{reverse("helpers:home")}">Espace aidant</a>'
+    my_mandates = f'href="{reverse("mandates:mine")}">Mes mandats</a>'
+
+    client.force_login(helper.user)
+    page = client.get(reverse("portal:cases")).content.decode()
+    assert helper_space in page
+    assert my_mandates not in page
+
+    client.force_login(citizen_a.user)  # gave the mandate
+    page = client.get(reverse("portal:cases")).content.decode()
+    assert my_mandates in page
+    assert helper_space not in page
+
+    client.force_login(citizen_b.user)  # gave none
+    page = client.get(reverse("portal:cases")).content.decode()
+    assert my_mandates not in page
+    assert helper_space not in page
+
+
+def test_a_helper_no_longer_active_loses_the_link_to_the_helper_space(client, helper):
+    helper.is_active = False
+    helper.save(update_fields=["is_active"])
+    client.force_login(helper.user)
+    page = client.get(reverse("portal:cases")).content.decode()
+    assert f'href="{reverse("helpers:home")}">Espace aidant</a>' not in page

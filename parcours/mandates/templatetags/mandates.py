@@ -12,3 +12,14 @@ def acting_for_banner(context, case):
     user = getattr(request, "user", None)
     mandate = selectors.acting_mandate(user, case) if user is not None else None
     return {"mandate": mandate, "ui": context.get("ui")}
+
+
+@register.simple_tag(takes_context=True)
+def account_menu(context) -> dict:
+    """What the header's account menu links to for the signed-in user, in one query:
+    their profile and data (a record with an administration), the helpers' space (an
+    active helper), the mandates they gave (at least one)."""
+    user = getattr(context.get("request"), "user", None) or context.get("user")
+    if not getattr(user, "is_authenticated", False):
+        return {"has_people": False, "is_helper": False, "has_mandates": False}
+    return selectors.account_menu(user)
