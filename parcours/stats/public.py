@@ -35,6 +35,7 @@ def _percent(value):
 
 @require_GET
 @cache_control(public=True, max_age=300)
+@use_replica  # public figures: the read replica, if there is one
 def organisation_results(request, organisation):
     organisation = get_object_or_404(Organisation, slug=organisation)
     today = timezone.localdate()
@@ -142,6 +143,7 @@ def open_data_csv(request, organisation):
 
 @require_GET
 @cache_control(public=True, max_age=300)
+@use_replica  # an export: the read replica, if there is one
 def open_data_json(request, organisation):
     organisation = get_object_or_404(Organisation, slug=organisation)
     today = timezone.localdate()

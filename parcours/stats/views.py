@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from parcours.backoffice.decorators import manager_required
 from parcours.cases import queue
 from parcours.commitments.selectors import at_risk_counts
+from parcours.lib.replica import use_replica
 from parcours.organisations import permissions
 from parcours.organisations.enums import AgentRole
 
@@ -205,11 +206,13 @@ def _satisfaction(scope) -> tuple[Table, object]:
 
 @manager_required
 def dashboard(request):
-    form, scope = _filters(request, DashboardFilters)
-    backlog_table, backlog_chart = _backlog(scope)
-    processing_table, processing_chart, processing = _processing(scope)
-    compliance_table, compliance_chart = _compliance(scope)
-    satisfaction_table, satisfaction_chart = _satisfaction(scope)
+    form, scope = _filters(request, DashboardFilters)  # the managed units: the primary
+    with use_replica():  # the figures: the read replica, if there is one
+        backlog_table, backlog_chart = _backlog(scope)
+        processing_table, processing_chart, processing = _processing(scope)
+        compliance_table, compliance_chart = _compliance(scope)
+        satisfaction_table, satisfaction_chart = _satisfaction(scope)
+        totals = selectors.totals(scope)
     tables = {
         t.slug: t for t in (backlog_table, processing_table, compliance_table, satisfaction_table)
     }
@@ -230,7 +233,7 @@ def dashboard(request):
         {
             "form": form,
             "scope": scope,
-            "totals": selectors.totals(scope),
+            "totals": totals,
             "processing": processing,
             "panels": [
                 {"table": t, "chart": c, "csv_query": _csv_query(request, t.slug)}
@@ -271,9 +274,10 @@ def _equality_table(result) -> Table:
 
 @manager_required
 def equality(request):
-    form, scope = _filters(request, EqualityFilters)
+    form, scope = _filters(request, EqualityFilters)  # the managed units: the primary
     dimension = form.value("dimension") or Dimension.CHANNEL
-    result = selectors.equality(scope, dimension)
+    with use_replica():  # the figures: the read replica, if there is one
+        result = selectors.equality(scope, dimension)
     table = _equality_table(result)
     if request.GET.get("format") == "csv":
         return table.csv_response(f"egalite-{dimension}-{scope.since}-{scope.until}")
@@ -317,15 +321,17 @@ def load(request):
     support: never public, and listed by name, never ranked."""
     today = timezone.localdate()
     units = []
-    for unit in permissions.managed_units(request.agent):
-        at_risk = at_risk_counts(unit)
-        members = list(queue.workload(unit, today=today))
+    for unit in permissions.managed_units(request.agent):  # the primary: a permission
+        with use_replica():  # the figures: the read replica, if there is one
+            at_risk = at_risk_counts(unit)
+            members = list(queue.workload(unit, today=today))
+            summary = queue.queue_summary(unit, today=today)
         for member in members:
             member.at_risk = at_risk.get(member.pk, 0)
         units.append(
             {
                 "unit": unit,
-                "summary": queue.queue_summary(unit, today=today),
+                "summary": summary,
                 "at_risk": sum(at_risk.values()),
                 "members": members,
             }
