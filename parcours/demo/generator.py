@@ -29,6 +29,7 @@ from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Agent, OpeningHours, Organisation, Unit
 from parcours.people.enums import AccessibilityNeed, Channel, Language, PersonKind
 from parcours.people.models import Person
+from parcours.studio.models import VersionContent
 
 from . import data, story
 from .appointment_writer import AppointmentWriterMixin
@@ -409,6 +410,11 @@ class _Builder(CaseWriterMixin, AppointmentWriterMixin):
                     published,
                     published - datetime.timedelta(days=10),
                 )
+            )
+            # The rest of the file (legal settings, appeal routes, private fields,
+            # routing, messages), as the studio's import keeps it with the version.
+            emit["version_content"].append(
+                (self.take(VersionContent), org.id, version_id, spec.content, published)
             )
             for kind, target, target_unit, wording in spec.commitments:
                 emit["commitment"].append(

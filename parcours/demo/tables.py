@@ -6,6 +6,7 @@ from parcours.cases.models import Case, CaseEvent, Decision, Receipt, ReferenceC
 from parcours.catalog.models import Commitment, Procedure, ProcedureVersion
 from parcours.organisations.models import Agent, OpeningHours, Organisation, Unit
 from parcours.people.models import Person
+from parcours.studio.models import VersionContent
 
 from .sinks import TableSpec
 
@@ -107,6 +108,10 @@ def table_specs() -> dict[str, TableSpec]:
                 "published_at",
                 "created_at",
             ],
+        ),
+        "version_content": TableSpec(
+            VersionContent,
+            ["id", "organisation_id", "version_id", "content", "updated_at"],
         ),
         "commitment": TableSpec(
             Commitment,

@@ -28,11 +28,14 @@ from parcours.demo import channels as channels_demo
 from parcours.demo import open311 as open311_demo
 from parcours.demo import story
 from parcours.demo.answers import ANSWERS, AnswerContext
+from parcours.demo.catalogue import procedure_file, procedure_specs
 from parcours.demo.timeline import PARIS, DemoRandom
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Agent, OpeningHours, Organisation, Unit
 from parcours.people.enums import AccessibilityNeed
 from parcours.people.models import Person
+from parcours.studio import exchange
+from parcours.studio.content import version_content
 
 pytestmark = pytest.mark.sqlite
 
@@ -162,6 +165,24 @@ def test_every_procedure_version_validates(demo, db):
         assert version.published_at is not None
         version.full_clean()
         form_definition.validate_definition(version.form_definition)
+
+
+def test_every_procedure_version_keeps_its_file_as_the_studio_imports_it(demo, db):
+    """The demo procedures come from parcours/demo/procedures/*.json: each version holds
+    the file's content, so the studio shows, exports and compares them like any other."""
+    specs = {s.code: s for s in procedure_specs(story.organisation_specs(3))}
+    procedures = Procedure.objects.select_related("handling_unit")
+    assert {p.code for p in procedures} == set(specs)
+    for procedure in procedures:
+        spec = specs[procedure.code]
+        version = procedure.current_version
+        content = version_content(version)
+        assert content == exchange.content_of(procedure_file(spec.file))
+        assert version.form_definition == procedure_file(spec.file)["form"]
+        assert procedure.handling_unit.slug == content["routing"]["default_unit"]
+        assert procedure.title == content["public"]["title"]
+        assert procedure.legal_basis == content["legal"]["legal_basis"]
+        assert content["legal"]["appeal_routes"]
 
 
 @pytest.mark.parametrize(
