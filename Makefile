@@ -106,7 +106,7 @@ bench: install-dev postgres
 	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/seed.py --replace $(BENCH_ARGS)
 
 bench-queue: install-dev postgres
-	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(BENCH_QUEUE_URL) $(BIN)/python bench/queue.py --replace $(BENCH_ARGS)
+	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(BENCH_QUEUE_URL) $(BIN)/python bench/queue_page.py --replace $(BENCH_ARGS)
 
 .PHONY: bench-cases
 bench-cases: install-dev postgres

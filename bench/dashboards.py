@@ -15,9 +15,7 @@ first). See README.md.
 import sys
 from pathlib import Path
 
-# bench/queue.py is named like the standard library's ``queue``, which psycopg and
-# Django import: keep the bench folder out of the front of the path (Python puts a
-# script's folder first) and add it at the end, for ``seed``'s helpers.
+# The bench folder at the end of the path, for ``seed``'s helpers.
 BENCH = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.append(str(BENCH))
@@ -36,9 +34,8 @@ ROOT = BENCH.parent
 
 
 def _queue_bench():
-    """bench/queue.py's helpers (timings in turns, a signed-in client), loaded under
-    another name than the standard library's ``queue``."""
-    spec = importlib.util.spec_from_file_location("bench_queue", BENCH / "queue.py")
+    """bench/queue_page.py's helpers (timings in turns, a signed-in client)."""
+    spec = importlib.util.spec_from_file_location("bench_queue", BENCH / "queue_page.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

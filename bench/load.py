@@ -19,9 +19,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]  # bench/queue.py
-sys.path.insert(0, str(ROOT))
-sys.path.append(str(BENCH))
+sys.path.insert(1, str(ROOT))  # after bench/ (this script's folder, first): seed's helpers
 
 import argparse  # noqa: E402
 import csv  # noqa: E402

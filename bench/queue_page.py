@@ -2,36 +2,29 @@
 
     DJANGO_SETTINGS_MODULE=parcours.settings.test \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/parcours_bench_queue \\
-    .venv/bin/python bench/queue.py [--volumes 10000,1000000] [--requests 200] [--claims 200]
+    .venv/bin/python bench/queue_page.py [--volumes 10000,1000000] [--requests 200] [--claims 200]
 
 For each volume, the database named in DATABASE_URL is created, migrated and seeded
 with the demo generator (``parcours.demo.generator``), then measured, then dropped; it
 must not exist beforehand (``--replace`` drops a leftover one first). See README.md.
 """
 
+import argparse
+import datetime
+import os
+import platform
+import statistics
 import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-# This file is named like the standard library's ``queue`` module, which threading
-# pools, psycopg and Django import: keep the bench folder out of the front of the path
-# (Python puts a script's folder first) and add it at the end, for ``seed``'s helpers.
+from psycopg import sql
+from seed import admin, exists, maintenance_url  # bench/seed.py, next to this script
+
 BENCH = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
-sys.path.append(str(BENCH))
-
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import statistics  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-
-from psycopg import sql  # noqa: E402
-from seed import admin, exists, maintenance_url  # noqa: E402
-
 ROOT = BENCH.parent
 CLAIMERS = 50
 WARM_UP = 10
