@@ -25,6 +25,7 @@ import argparse  # noqa: E402
 import csv  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import re  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -166,10 +167,29 @@ def report(prefix: Path, duration: int) -> None:
             f"{int(total['95%']) / max(int(minimal['95%']), 1):.1f} ×"
         )
     print(f"Errors: {failures}")
-    if failures:
+    if failures:  # each kind of error, where it happened and how often
         with open(f"{prefix}_failures.csv") as handle:
-            for row in list(csv.DictReader(handle))[:10]:
+            for row in csv.DictReader(handle):
                 print(f"  {row['Method']} {row['Name']}: {row['Error']} × {row['Occurrences']}")
+
+
+# gunicorn's errors, a worker killed on timeout, Django's exceptions, a 5xx answer.
+SERVER_ERRORS = re.compile(
+    r"\[(ERROR|CRITICAL)\]|WORKER TIMEOUT|Traceback|Internal Server Error|\" 5\d\d "
+)
+
+
+def server_errors(logs: Path) -> None:
+    """What the app servers and workers logged as errors (gunicorn's own: a worker
+    killed on timeout, a socket error; Django's: an exception in a view)."""
+    lines = []
+    for log in sorted(logs.glob("*.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if SERVER_ERRORS.search(line):
+                lines.append(f"{log.name}: {line.strip()[:200]}")
+    print(f"Errors logged by the servers and workers: {len(lines)}")
+    for line in lines[:20]:
+        print(f"  {line}")
 
 
 def main() -> None:
@@ -202,26 +222,21 @@ def main() -> None:
         ports = [int(port) for port in args.ports.split(",")]
         bin_dir = Path(sys.executable).parent
         for port in ports:
+            # Production's gunicorn settings (keep-alive, timeouts, no worker restarts),
+            # on this port with the processes and threads asked.
             processes.append(
                 start(
                     [
                         str(bin_dir / "gunicorn"),
                         "parcours.wsgi:application",
+                        "--config",
+                        str(ROOT / "deploy" / "gunicorn.conf.py"),
                         "--bind",
                         f"127.0.0.1:{port}",
                         "--workers",
                         str(args.web_workers),
-                        "--worker-class",
-                        "gthread",
                         "--threads",
                         str(args.threads),
-                        "--log-level",
-                        "warning",
-                        # Longer than the users' pauses: no idle connection closed
-                        # under a request that is being sent.
-                        "--keep-alive",
-                        "10",
-                        "--no-control-socket",
                     ],
                     logs / f"web-{port}.log",
                 )
@@ -247,7 +262,7 @@ def main() -> None:
             "LOAD_HOSTS": ",".join(f"http://127.0.0.1:{port}" for port in ports),
             "LOAD_SESSIONS": str(sessions_file),
         }
-        subprocess.run(
+        locust = subprocess.Popen(
             [
                 str(bin_dir / "locust"),
                 "-f",
@@ -269,9 +284,22 @@ def main() -> None:
             ],
             cwd=ROOT,
             env=environment,
-            check=True,
+            start_new_session=True,
         )
+        processes.append(locust)
+        loads = []  # the machine's load average during the run, every five seconds
+        while locust.poll() is None:
+            loads.append(os.getloadavg()[0])
+            time.sleep(5)
+        if locust.returncode:
+            sys.exit(f"locust ended with status {locust.returncode}.")
         report(prefix, args.duration)
+        if loads:
+            print(
+                f"Load average during the run (1 min, {os.cpu_count()} CPUs): "
+                f"min {min(loads):.1f}, mean {sum(loads) / len(loads):.1f}, max {max(loads):.1f}"
+            )
+        server_errors(logs)
         from django_tasks_db.models import DBTaskResult
 
         from parcours.outbox.models import OutboxMessage

@@ -26,6 +26,15 @@ _agents = itertools.cycle(SESSIONS["agents"])
 _hosts = itertools.cycle(HOSTS)
 
 
+def refuse(response, expected: str = "200") -> None:
+    """Count a response as an error, saying why: the status received, or the
+    connection's own error when no response came (status 0)."""
+    if response.status_code == 0:
+        response.failure(repr(response.error))
+    else:
+        response.failure(f"{response.status_code}, expected {expected}")
+
+
 class Parcours(HttpUser):
     abstract = True
     host = HOSTS[0]
@@ -60,7 +69,7 @@ class Parcours(HttpUser):
         """GET a form page, POST it, expect a redirect; where it leads."""
         with self.get(path, name, catch_response=True) as page:
             if page.status_code != 200:
-                page.failure(f"{page.status_code}")
+                refuse(page)
                 return None
             token = self.token(page)
         with self.client.post(
@@ -72,7 +81,7 @@ class Parcours(HttpUser):
             catch_response=True,
         ) as sent:
             if sent.status_code != 302:
-                sent.failure(f"{sent.status_code}, expected 302")
+                refuse(sent, "302")
                 return None
             return sent.headers["Location"]
 
@@ -94,7 +103,7 @@ class Citizen(Parcours):
     def follow(self):
         with self.get("/dossiers/", "my cases", catch_response=True) as page:
             if page.status_code != 200:
-                page.failure(f"{page.status_code}")
+                refuse(page)
                 return
             references = CASE_RE.findall(page.text)
         if references:
@@ -140,7 +149,7 @@ class Agent(Parcours):
         queue = f"/agents/files/{self.unit}/"
         with self.get(queue, "agent: queue", catch_response=True) as page:
             if page.status_code != 200:
-                page.failure(f"{page.status_code}")
+                refuse(page)
                 return
             token = self.token(page)
         with self.client.post(
@@ -152,14 +161,14 @@ class Agent(Parcours):
             catch_response=True,
         ) as taken:
             if taken.status_code != 302:
-                taken.failure(f"{taken.status_code}")
+                refuse(taken, "302")
                 return
             location = taken.headers["Location"]
         if "/agents/dossiers/" not in location:
             return  # the queue was empty: back to the queue page
         with self.get(location, "agent: case page", catch_response=True) as case:
             if case.status_code != 200:
-                case.failure(f"{case.status_code}")
+                refuse(case)
                 return
             token = self.token(case)
         with self.client.post(
@@ -171,7 +180,7 @@ class Agent(Parcours):
             catch_response=True,
         ) as acted:
             if acted.status_code != 302:
-                acted.failure(f"{acted.status_code}")
+                refuse(acted, "302")
 
 
 class Minimal(Parcours):

@@ -11,10 +11,20 @@ worker_class = "gthread"
 # A request longer than this is killed and logged: uploads and PDFs stay well below.
 timeout = int(os.environ.get("PARCOURS_WEB_TIMEOUT", "60"))
 graceful_timeout = 30
-keepalive = 5
-# Restart each worker process now and then, against slow memory growth.
-max_requests = 2000
-max_requests_jitter = 200
+# How long an idle connection is kept open for the next request. It must be longer than
+# the idle timeout of whatever keeps connections to gunicorn open (nginx's upstream
+# `keepalive_timeout`, 60 s by default; a cloud load balancer's idle timeout, often 60 s;
+# a load-test client): the side that closes an idle connection must be the client. When
+# gunicorn closes first, a request the client is sending at that moment on the same
+# connection is reset ("Connection reset by peer"), a 502 behind a proxy.
+keepalive = int(os.environ.get("PARCOURS_WEB_KEEPALIVE", "75"))
+# Worker processes are not restarted after a number of requests: a restarting worker
+# closes its idle kept-alive connections, and a request arriving on one at that moment
+# is reset, as above. Parcours shows no memory growth that would call for it (watch the
+# web unit's memory: `systemctl status parcours-web`); PARCOURS_WEB_MAX_REQUESTS turns
+# it on, with a 10 % jitter so the processes do not restart together.
+max_requests = int(os.environ.get("PARCOURS_WEB_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
 # The request id is in Django's own log lines; the access line gives it too.
