@@ -19,8 +19,31 @@ class ProcedureForm(forms.ModelForm):
 
     class Meta:
         model = Procedure
-        # The admin lays out every field itself; the form only changes this one.
-        fields = ["life_situations"]
+        # The admin shows the fields this form declares (and prepopulates the slug from
+        # the title): every field of a procedure; the form only changes life_situations.
+        fields = [
+            "organisation",
+            "code",
+            "slug",
+            "title",
+            "summary",
+            "description",
+            "who_can_apply",
+            "what_happens_next",
+            "theme",
+            "life_situations",
+            "handling_unit",
+            "legal_basis",
+            "decision_delay",
+            "decision_delay_unit",
+            "implicit_decision",
+            "grants_a_right",
+            "retention_months",
+            "document_retention_months",
+            "retention_basis",
+            "is_geolocated",
+            "is_published",
+        ]
 
 
 class ProcedureVersionForm(forms.ModelForm):

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Agent, OpeningHours, Organisation, Unit
 
@@ -9,6 +10,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "siret"]
     prepopulated_fields = {"slug": ["name"]}
+    # A website typed without its scheme is read as https (Django 6's default, said now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class OpeningHoursInline(admin.TabularInline):

@@ -393,16 +393,6 @@ RULES: dict[str, Rule] = {
     "backoffice:open311_key_revoke": Rule(ADMINISTRATORS, kwargs=open311_key, method="post"),
 }
 
-# Pages of the admin site that fail for the superuser for a reason other than who may
-# open them (found by this matrix; each has its own fix to make). They are still tried
-# for every other role, who must be sent to the admin's sign-in.
-ADMIN_PAGES_FAILING = {
-    "admin:catalog_procedure_add": "KeyError 'slug' in ProcedureForm (the admin's fieldsets)",
-    "admin:organisations_organisation_add": "URLField without assume_scheme (Django 6 warning)",
-    "admin:dsfr_dsfrconfig_add": "django-dsfr's URLField without assume_scheme (Django 6 warning)",
-}
-
-
 # ---------------------------------------------------------------------------
 # Channels (parcours.channels): emails received, exchanges, requests filed by an agent,
 # call-backs, duplicates. The objects belong to unit 1 and citizen A; they are made
