@@ -12,6 +12,7 @@ from .views import (
     people,
     queue,
     register,
+    rights,
     sign_in,
     team,
 )
@@ -63,6 +64,29 @@ urlpatterns = [
     path("open311/cles/<int:pk>/revoquer/", open311_keys.key_revoke, name="open311_key_revoke"),
     path("acces-hors-service/", people.accesses, name="accesses"),
     path("registre-des-traitements/", register.register, name="processing_register"),
+    # People's requests about their data (views/rights.py).
+    path("demandes-sur-les-donnees/", rights.rights_list, name="rights_requests"),
+    path("demandes-sur-les-donnees/<int:pk>/", rights.rights_detail, name="rights_request"),
+    path(
+        "demandes-sur-les-donnees/<int:pk>/prise-en-charge/",
+        rights.rights_take,
+        name="rights_request_take",
+    ),
+    path(
+        "demandes-sur-les-donnees/<int:pk>/prolongation/",
+        rights.rights_extend,
+        name="rights_request_extend",
+    ),
+    path(
+        "demandes-sur-les-donnees/<int:pk>/reponse/",
+        rights.rights_accept,
+        name="rights_request_accept",
+    ),
+    path(
+        "demandes-sur-les-donnees/<int:pk>/refus/",
+        rights.rights_refuse,
+        name="rights_request_refuse",
+    ),
     # The agent's actions on a case (views/actions.py): one URL each.
     path("dossiers/<str:reference>/instruire/", actions.start_review, name="case_start_review"),
     path("dossiers/<str:reference>/message/", actions.message, name="case_message"),

@@ -66,3 +66,51 @@ class RightsRequestStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("En cours d'examen")
     DONE = "done", _("Traitée")
     REFUSED = "refused", _("Refusée, avec les raisons")
+
+
+class RightsEventKind(models.TextChoices):
+    """The steps of a request about one's data, each shown to the person and emailed."""
+
+    RECEIVED = "received", _("Demande reçue")
+    TAKEN = "taken", _("Prise en charge")
+    EXTENDED = "extended", _("Délai de réponse prolongé")
+    DONE = "done", _("Réponse : demande satisfaite")
+    REFUSED = "refused", _("Réponse : demande refusée")
+
+
+class RefusalGround(models.TextChoices):
+    """The legal grounds on which a request about one's data may be refused (GDPR)."""
+
+    PUBLIC_TASK = (
+        "public_task",
+        _(
+            "Les données sont nécessaires à une obligation légale ou à une mission "
+            "d'intérêt public (RGPD, art. 17.3.b)"
+        ),
+    )
+    LEGAL_CLAIMS = (
+        "legal_claims",
+        _(
+            "Les données sont nécessaires à la constatation, à l'exercice ou à la défense "
+            "de droits en justice (RGPD, art. 17.3.e et 21.1)"
+        ),
+    )
+    COMPELLING_GROUNDS = (
+        "compelling_grounds",
+        _(
+            "Il existe des motifs légitimes et impérieux de poursuivre le traitement "
+            "(RGPD, art. 21.1)"
+        ),
+    )
+    DATA_ACCURATE = (
+        "data_accurate",
+        _("Les données sont exactes, pièces à l'appui (RGPD, art. 16)"),
+    )
+    IDENTITY_UNCONFIRMED = (
+        "identity_unconfirmed",
+        _("L'identité du demandeur n'a pas pu être confirmée (RGPD, art. 12.6)"),
+    )
+    MANIFESTLY_UNFOUNDED = (
+        "manifestly_unfounded",
+        _("La demande est manifestement infondée ou excessive (RGPD, art. 12.5)"),
+    )

@@ -5,3 +5,8 @@ class AccessError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class RightsError(AccessError):
+    """A step of a request about one's data that cannot be taken, with a message for
+    the agent (and the form field it concerns)."""

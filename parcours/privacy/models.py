@@ -13,6 +13,8 @@ from .enums import (
     JournalAction,
     JournalPurpose,
     JournalVia,
+    RefusalGround,
+    RightsEventKind,
     RightsRequestKind,
     RightsRequestStatus,
 )
@@ -204,6 +206,17 @@ class RetentionRecord(models.Model):
         return f"{self.case_id} {self.action}"
 
 
+class RightsRequestQuerySet(models.QuerySet):
+    def pending(self) -> "RightsRequestQuerySet":
+        return self.filter(status__in=PENDING_RIGHTS_STATUSES)
+
+    def overdue(self, today=None) -> "RightsRequestQuerySet":
+        return self.pending().filter(due_on__lt=today or timezone.localdate())
+
+
+PENDING_RIGHTS_STATUSES = (RightsRequestStatus.RECEIVED, RightsRequestStatus.IN_PROGRESS)
+
+
 class RightsRequest(models.Model):
     """A person's request about their data (correction, objection, erasure), tracked
     until an agent answers it, within one month (GDPR article 12)."""
@@ -238,6 +251,22 @@ class RightsRequest(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("prise en charge par"),
+    )
+    taken_at = models.DateTimeField(_("prise en charge le"), null=True, blank=True)
+    extended_at = models.DateTimeField(_("délai prolongé le"), null=True, blank=True)
+    extension_reason = models.TextField(_("raison de la prolongation"), blank=True)
+    refusal_ground = models.CharField(
+        _("motif légal du refus"), max_length=32, choices=RefusalGround.choices, blank=True
+    )
+
+    objects = RightsRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("demande sur les données")
@@ -247,3 +276,43 @@ class RightsRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.person}"
+
+    def journal_label(self) -> str:
+        return str(_("demande « %(kind)s »") % {"kind": self.get_kind_display()})
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_RIGHTS_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_pending and self.due_on < timezone.localdate()
+
+
+class RightsRequestEvent(models.Model):
+    """One step of a request about one's data (received, taken in charge, extended,
+    answered): the person sees each one in their space and is emailed. Append-only."""
+
+    request = models.ForeignKey(
+        RightsRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("demande")
+    )
+    kind = models.CharField(_("étape"), max_length=16, choices=RightsEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("par"), max_length=200, blank=True)
+    message = models.TextField(_("message à la personne"), blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("étape d'une demande sur les données")
+        verbose_name_plural = _("étapes des demandes sur les données")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.request_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The steps of a rights request are append-only.")
+        super().save(*args, **kwargs)

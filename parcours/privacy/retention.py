@@ -147,7 +147,17 @@ def delete_documents(case: Case, *, now: datetime.datetime) -> int:
     return len(documents)
 
 
-def anonymise_case(case: Case, *, now: datetime.datetime) -> None:
+def _journal_source(by) -> dict:
+    """Who anonymises, for the journal: the retention job, or an agent answering an
+    erasure request (``by``)."""
+    if by is None:
+        return {"purpose": JournalPurpose.RETENTION, "via": JournalVia.SYSTEM}
+    return {"purpose": JournalPurpose.RIGHTS_REQUEST, "via": JournalVia.BACKOFFICE}
+
+
+def anonymise_case(case: Case, *, now: datetime.datetime, by=None) -> None:
+    """Blank the case's words and files (see the module). ``by``: the agent answering an
+    erasure request; None for the retention job."""
     with transaction.atomic():
         _record, created = RetentionRecord.objects.get_or_create(
             case=case,
@@ -175,17 +185,11 @@ def anonymise_case(case: Case, *, now: datetime.datetime) -> None:
         Message.objects.filter(case=case).update(body="")
         CallbackRequest.objects.filter(case=case).update(topic="", phone="")
         record_access(
-            None,
-            case.person,
-            JournalAction.ANONYMISE,
-            case=case,
-            purpose=JournalPurpose.RETENTION,
-            via=JournalVia.SYSTEM,
-            now=now,
+            by, case.person, JournalAction.ANONYMISE, case=case, now=now, **_journal_source(by)
         )
 
 
-def anonymise_person_if_done(person: Person, *, now: datetime.datetime) -> bool:
+def anonymise_person_if_done(person: Person, *, now: datetime.datetime, by=None) -> bool:
     """Anonymise the person record once every one of its cases is anonymised and
     nothing of theirs is open (a draft, an open case)."""
     cases = Case.objects.filter(person=person)
@@ -215,12 +219,5 @@ def anonymise_person_if_done(person: Person, *, now: datetime.datetime) -> bool:
             accessibility_note="",
         )
         Message.objects.filter(person=person).update(body="")
-        record_access(
-            None,
-            person,
-            JournalAction.ANONYMISE,
-            purpose=JournalPurpose.RETENTION,
-            via=JournalVia.SYSTEM,
-            now=now,
-        )
+        record_access(by, person, JournalAction.ANONYMISE, now=now, **_journal_source(by))
     return True

@@ -60,13 +60,24 @@ def _iso(value):
 
 
 def person_data(user) -> dict:
-    """Everything Parcours holds about the signed-in person, at every administration,
-    in a machine-readable form (the JSON download)."""
+    """Everything Parcours holds about the signed-in person, at every administration:
+    the JSON download (machine-readable) and, with the labels, the readable copy.
+
+    Per administration: the profile with the origin of each value, the preferences, the
+    cases (answers, events, documents, decisions, messages, retention), the messages
+    outside a case, the appointments, the requests about one's data and the access
+    journal; for the account: the mandates given to helpers and the journeys."""
+    from parcours.appointments.models import Appointment
+    from parcours.people.provenance import held_records
+
+    from .selectors import journal_sentence
+
+    provenance = {record.person.pk: record.values for record in held_records(user)}
     records = []
     for person in people_of(user):
         cases = (
             Case.objects.filter(person=person)
-            .select_related("procedure", "unit")
+            .select_related("procedure", "unit", "procedure_version")
             .prefetch_related("decisions")
             .order_by("created_at")
         )
@@ -88,6 +99,10 @@ def person_data(user) -> dict:
                     "postcode": person.postcode,
                     "city": person.city,
                 },
+                "profile": [
+                    {"label": value.label, "value": value.value, "origin": value.origin}
+                    for value in provenance.get(person.pk, [])
+                ],
                 "preferences": {
                     "preferred_channel": person.preferred_channel,
                     "preferred_language": person.preferred_language,
@@ -97,6 +112,30 @@ def person_data(user) -> dict:
                     "notify_by_sms": person.notify_by_sms,
                 },
                 "cases": [_case_data(case) for case in cases],
+                "messages_without_case": [
+                    {
+                        "at": _iso(message.created_at),
+                        "direction": message.direction,
+                        "body": message.body,
+                    }
+                    for message in Message.objects.filter(
+                        person=person, case__isnull=True
+                    ).order_by("created_at", "pk")
+                ],
+                "appointments": [
+                    {
+                        "starts_at": _iso(appointment.starts_at),
+                        "ends_at": _iso(appointment.ends_at),
+                        "unit": appointment.unit.name,
+                        "procedure": appointment.procedure.title if appointment.procedure else "",
+                        "mode": appointment.mode,
+                        "status": appointment.status,
+                        "reason": appointment.reason,
+                    }
+                    for appointment in Appointment.objects.filter(person=person)
+                    .select_related("unit", "procedure")
+                    .order_by("starts_at", "pk")
+                ],
                 "access_journal": [
                     {
                         "at": _iso(entry.created_at),
@@ -109,6 +148,7 @@ def person_data(user) -> dict:
                         "via": entry.via,
                         "purpose": entry.purpose,
                         "reason": entry.reason,
+                        "sentence": journal_sentence(entry),
                     }
                     for entry in AccessLogEntry.objects.filter(person_id=person.pk).order_by("pk")
                 ],
@@ -120,6 +160,15 @@ def person_data(user) -> dict:
                         "answer": request.answer,
                         "created_at": _iso(request.created_at),
                         "due_on": _iso(request.due_on),
+                        "steps": [
+                            {
+                                "at": _iso(event.created_at),
+                                "step": event.kind,
+                                "by": event.actor_name,
+                                "message": event.message,
+                            }
+                            for event in request.events.all()
+                        ],
                     }
                     for request in person.rights_requests.order_by("created_at")
                 ],
@@ -129,6 +178,65 @@ def person_data(user) -> dict:
         "generated_at": _iso(timezone.now()),
         "account": {"email": user.email},
         "records": records,
+        "mandates": _mandates_data(user),
+        "journeys": _journeys_data(user),
+    }
+
+
+def _mandates_data(user) -> list[dict]:
+    from parcours.mandates.models import Mandate
+
+    mandates = (
+        Mandate.objects.filter(user=user)
+        .select_related("helper__user", "organisation")
+        .prefetch_related("procedures", "acts")
+        .order_by("starts_on", "pk")
+    )
+    return [
+        {
+            "helper": mandate.helper.display_name,
+            "structure": mandate.organisation.name,
+            "procedures": [procedure.title for procedure in mandate.procedures.all()],
+            "starts_on": _iso(mandate.starts_on),
+            "ends_on": _iso(mandate.ends_on),
+            "confirmed_at": _iso(mandate.confirmed_at),
+            "revoked_at": _iso(mandate.revoked_at),
+            "acts": [
+                {"at": _iso(act.created_at), "kind": act.kind, "description": act.description}
+                for act in mandate.acts.all()
+            ],
+        }
+        for mandate in mandates
+    ]
+
+
+def _journeys_data(user) -> list[dict]:
+    from parcours.journeys.models import Journey
+
+    journeys = (
+        Journey.objects.filter(user=user)
+        .select_related("life_event")
+        .prefetch_related("case_links__case")
+        .order_by("started_at", "pk")
+    )
+    return [
+        {
+            "life_event": journey.life_event.title,
+            "started_at": _iso(journey.started_at),
+            "closed_at": _iso(journey.closed_at),
+            "cases": [link.case.reference or "" for link in journey.case_links.all()],
+        }
+        for journey in journeys
+    ]
+
+
+def _questions(case: Case) -> dict:
+    version = case.procedure_version
+    definition = (version.form_definition if version else None) or {}
+    return {
+        field.get("name"): field.get("label") or field.get("name")
+        for field in definition.get("fields", [])
+        if isinstance(field, dict) and field.get("name") in (case.form_data or {})
     }
 
 
@@ -144,7 +252,18 @@ def _case_data(case: Case) -> dict:
         "submitted_at": _iso(case.submitted_at),
         "decision_due_on": _iso(case.decision_due_on),
         "answers": case.form_data,
+        # The question asked for each answer, as the form worded it.
+        "questions": _questions(case),
         "situation": case.situation,
+        "events": [
+            {
+                "at": _iso(event.created_at),
+                "kind": event.kind,
+                "to_state": event.to_state,
+                "reason": event.reason,
+            }
+            for event in case.events.filter(visible_to_citizen=True).order_by("created_at", "pk")
+        ],
         "documents": [
             {
                 "name": document.original_name,
@@ -172,6 +291,90 @@ def _case_data(case: Case) -> dict:
             "case_until": _iso(retention["case_until"]),
         },
     }
+
+
+# The coded values of the copy, and their labels for the readable copy.
+def _labels() -> dict[str, dict]:
+    from parcours.appointments.enums import AppointmentMode, AppointmentStatus
+    from parcours.cases.enums import CaseChannel, DecisionOutcome, EventKind
+    from parcours.contacts.enums import MessageDirection
+    from parcours.mandates.enums import ActKind
+    from parcours.people.enums import Channel, Language
+
+    from .enums import RightsEventKind, RightsRequestStatus
+
+    return {
+        "state": dict(CaseState.choices),
+        "to_state": dict(CaseState.choices),
+        "channel": dict(CaseChannel.choices),
+        "preferred_channel": dict(Channel.choices),
+        "preferred_language": dict(Language.choices),
+        "outcome": dict(DecisionOutcome.choices),
+        "direction": dict(MessageDirection.choices),
+        "mode": dict(AppointmentMode.choices),
+        "status": {**dict(AppointmentStatus.choices), **dict(RightsRequestStatus.choices)},
+        "step": dict(RightsEventKind.choices),
+        "kind": {
+            **dict(EventKind.choices),
+            **dict(ActKind.choices),
+            **dict(RightsRequestKind.choices),
+        },
+    }
+
+
+_MOMENTS = {
+    "generated_at",
+    "at",
+    "created_at",
+    "submitted_at",
+    "uploaded_at",
+    "decided_at",
+    "starts_at",
+    "ends_at",
+    "started_at",
+    "closed_at",
+    "confirmed_at",
+    "revoked_at",
+    "documents_until",
+    "case_until",
+}
+_DAYS = {"birth_date", "decision_due_on", "due_on", "starts_on", "ends_on"}
+
+
+def readable_copy(user) -> dict:
+    """The same content as :func:`person_data`, for people: each code beside its label
+    (``<key>_label``) and dates as dates, for the page to read or print and its PDF."""
+    labels = _labels()
+
+    def walk(value):
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        shown = {}
+        for key, item in value.items():
+            if key == "answers":  # the person's own answers: as they were typed
+                shown[key] = item
+                continue
+            if key in _MOMENTS and isinstance(item, str):
+                item = datetime.datetime.fromisoformat(item)
+            elif key in _DAYS and isinstance(item, str):
+                item = datetime.date.fromisoformat(item)
+            else:
+                item = walk(item)
+            shown[key] = item
+            if key in labels and isinstance(item, str):
+                shown[f"{key}_label"] = labels[key].get(item, item)
+        return shown
+
+    copy = walk(person_data(user))
+    for record in copy["records"]:
+        for case in record["cases"]:
+            case["answers_list"] = [
+                {"question": case["questions"].get(name, name), "answer": answer}
+                for name, answer in (case["answers"] or {}).items()
+            ]
+    return copy
 
 
 def rights_request_create(
@@ -231,7 +434,7 @@ def rights_request_create(
                 field="kind",
             )
     with transaction.atomic():
-        return RightsRequest.objects.create(
+        request = RightsRequest.objects.create(
             organisation_id=person.organisation_id,
             person=person,
             case=case,
@@ -240,3 +443,7 @@ def rights_request_create(
             created_at=now,
             due_on=(timezone.localtime(now) + datetime.timedelta(days=ANSWER_WITHIN_DAYS)).date(),
         )
+        from .handling import record_received
+
+        record_received(request)
+        return request

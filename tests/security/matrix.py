@@ -658,3 +658,31 @@ RULES.update(
         "results:json": Rule(EVERYONE, kwargs=_results),
     }
 )
+
+
+# ---------------------------------------------------------------------------
+# People's requests about their data (backoffice/views/rights.py): the organisation's
+# administrators and the managers of a unit holding the person's cases (unit 1 for
+# citizen A); the readable copy of one's data, as a PDF, for anyone signed in.
+
+
+def _rights_request(w):
+    from parcours.privacy.rights import rights_request_create
+
+    request = rights_request_create(
+        user=w["citizen_a"].user, person_id=None, kind="correction", details="Mon nom."
+    )
+    return {"pk": request.pk}
+
+
+RULES.update(
+    {
+        "portal:data_export_pdf": Rule(SIGNED_IN),
+        "backoffice:rights_requests": Rule(MANAGERS),
+        "backoffice:rights_request": Rule(MANAGERS, kwargs=_rights_request),
+        "backoffice:rights_request_take": Rule(MANAGERS, kwargs=_rights_request, method="post"),
+        "backoffice:rights_request_extend": Rule(MANAGERS, kwargs=_rights_request, method="post"),
+        "backoffice:rights_request_accept": Rule(MANAGERS, kwargs=_rights_request, method="post"),
+        "backoffice:rights_request_refuse": Rule(MANAGERS, kwargs=_rights_request, method="post"),
+    }
+)

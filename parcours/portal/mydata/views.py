@@ -3,11 +3,13 @@ the retention of each case, and requests to correct, object or erase."""
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -61,9 +63,9 @@ def my_data(request):
             "people": people,
             "cases": cases,
             "form": form,
-            "requests": RightsRequest.objects.filter(person__in=people).select_related(
-                "organisation", "case"
-            ),
+            "requests": RightsRequest.objects.filter(person__in=people)
+            .select_related("organisation", "case")
+            .prefetch_related("events"),
             "journal_count": privacy_selectors.journal_of(request.user).count(),
         },
     )
@@ -85,8 +87,31 @@ def export_json(request):
 @never_cache
 @login_required
 def export_html(request):
-    """The same, as a page to read or print."""
-    return render(request, "portal/mydata/export.html", {"data": rights.person_data(request.user)})
+    """The same, in plain French, as a page to read or print."""
+    return render(
+        request, "portal/mydata/export.html", {"data": rights.readable_copy(request.user)}
+    )
+
+
+@never_cache
+@login_required
+def export_pdf(request):
+    """The readable copy as a PDF (WeasyPrint, as the receipts)."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "portal/mydata/export_pdf.html",
+        {
+            "data": rights.readable_copy(request.user),
+            "site_name": settings.PARCOURS_SITE_NAME,
+        },
+        request=request,
+    )
+    content = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    response = HttpResponse(content, content_type="application/pdf")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mes-donnees-{stamp}.pdf"'
+    return response
 
 
 @never_cache
