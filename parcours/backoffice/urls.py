@@ -10,6 +10,7 @@ from .views import (
     open311_keys,
     opinions,
     people,
+    private_fields,
     queue,
     register,
     rights,
@@ -101,6 +102,11 @@ urlpatterns = [
     path("dossiers/<str:reference>/transmettre/", actions.reroute, name="case_reroute"),
     path("dossiers/<str:reference>/demande-d-avis/", actions.ask_opinion, name="case_ask_opinion"),
     path("dossiers/<str:reference>/note/", actions.note, name="case_note"),
+    path(
+        "dossiers/<str:reference>/champs-agents/",
+        private_fields.private_fields,
+        name="case_private_fields",
+    ),
     # Margins of manoeuvre (views/margins.py): each with a recorded reason.
     path(
         "dossiers/<str:reference>/prolonger-le-delai/",

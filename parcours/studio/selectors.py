@@ -44,5 +44,14 @@ def appeal_routes_of(version: ProcedureVersion | None) -> str:
     return (version_content(version)["legal"].get("appeal_routes") or "").strip()
 
 
+def private_fields_of(version: ProcedureVersion | None) -> list[dict]:
+    """The fields this version reserves for agents (never shown to the person)."""
+    from .content import version_content
+
+    if version is None:
+        return []
+    return [f for f in version_content(version)["private_fields"] if isinstance(f, dict)]
+
+
 def published_versions(procedure: Procedure) -> QuerySet[ProcedureVersion]:
     return procedure.versions.filter(published_at__isnull=False).order_by("-number")

@@ -30,13 +30,16 @@ ROLES = (
     "citizen_a",
     "citizen_b",
     "helper",
+    "helper_with_mandate",
     "agent_other_unit",
     "agent",
     "manager",
     "administrator",
     "superuser",
 )
-# "helper_with_mandate" joins ROLES when parcours.mandates provides mandates.
+# "helper": a helper (aidant) of a France Services structure to whom citizen A gave no
+# mandate; "helper_with_mandate": the helper citizen A gave an active mandate over the
+# procedure SCO (parcours.mandates).
 
 EVERYONE = frozenset(ROLES)
 NOBODY = frozenset()
@@ -49,8 +52,10 @@ UNIT_1_AGENTS = frozenset({"agent", "manager", "administrator"})
 MANAGERS = frozenset({"manager", "administrator"})
 ADMINISTRATORS = frozenset({"administrator"})
 SUPERUSER = frozenset({"superuser"})
-# The helper (aidant) to whom citizen A gave a mandate.
-HELPER = frozenset({"helper"})
+# Every helper (aidant): their space, and starting a mandate with someone.
+HELPERS = frozenset({"helper", "helper_with_mandate"})
+# The helper to whom citizen A gave a mandate: acting under it, on the cases it covers.
+MANDATED_HELPER = frozenset({"helper_with_mandate"})
 
 
 @dataclass(frozen=True)
@@ -217,20 +222,26 @@ RULES: dict[str, Rule] = {
     "portal:consent_withdraw": Rule(
         CITIZEN_A, kwargs=lambda w: {"pk": w["consent"].pk}, method="post"
     ),
-    # --- Helpers (aidants): only the helper citizen A gave a mandate to ----------------
-    "helpers:home": Rule(HELPER),
-    "helpers:mandate_new": Rule(HELPER),
-    "helpers:mandate": Rule(HELPER, kwargs=mandate),
+    # --- Helpers (aidants): their space is every helper's; a mandate's pages and the
+    # cases filed under it only the helper citizen A gave the mandate to. A helper never
+    # opens citizen A's own pages (the portal is the person's) nor the back-office.
+    "helpers:home": Rule(HELPERS),
+    "helpers:mandate_new": Rule(HELPERS),
+    "helpers:mandate": Rule(MANDATED_HELPER, kwargs=mandate),
     # An active mandate: the code page sends the helper on to the mandate.
-    "helpers:code": Rule(HELPER, kwargs=mandate),
+    "helpers:code": Rule(MANDATED_HELPER, kwargs=mandate),
     "helpers:start": Rule(
-        HELPER, kwargs=lambda w: {"pk": w["mandate"].pk, "slug": w["procedure"].slug}, method="post"
+        MANDATED_HELPER,
+        kwargs=lambda w: {"pk": w["mandate"].pk, "slug": w["procedure"].slug},
+        method="post",
     ),
     "helpers:case": Rule(
-        HELPER, kwargs=lambda w: {"pk": w["mandate"].pk, "reference": w["mandated"].reference}
+        MANDATED_HELPER,
+        kwargs=lambda w: {"pk": w["mandate"].pk, "reference": w["mandated"].reference},
     ),
     "helpers:case_answer": Rule(
-        HELPER, kwargs=lambda w: {"pk": w["mandate"].pk, "reference": w["mandated"].reference}
+        MANDATED_HELPER,
+        kwargs=lambda w: {"pk": w["mandate"].pk, "reference": w["mandated"].reference},
     ),
     "mandates:mine": Rule(SIGNED_IN),
     "mandates:revoke": Rule(CITIZEN_A, kwargs=mandate, method="post"),
@@ -308,6 +319,7 @@ RULES: dict[str, Rule] = {
     "backoffice:case_reroute": Rule(UNIT_1_AGENTS, kwargs=case("sent")),
     "backoffice:case_ask_opinion": Rule(UNIT_1_AGENTS, kwargs=case("sent")),
     "backoffice:case_note": Rule(UNIT_1_AGENTS, kwargs=case("sent"), method="post"),
+    "backoffice:case_private_fields": Rule(UNIT_1_AGENTS, kwargs=case("sent")),
     "backoffice:case_extend_deadline": Rule(UNIT_1_AGENTS, kwargs=case("sent")),
     "backoffice:case_waive_document": Rule(UNIT_1_AGENTS, kwargs=case("sent")),
     "backoffice:case_fast_track": Rule(UNIT_1_AGENTS, kwargs=case("sent")),

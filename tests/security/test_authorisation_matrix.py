@@ -105,7 +105,8 @@ def test_every_url_and_api_operation_has_a_row_in_the_matrix():
     assert not missing, (
         "These URLs or API operations have no row in tests/security/matrix.py. Add to "
         "RULES, with the roles that may open them (EVERYONE, SIGNED_IN, CITIZEN_A, "
-        "AGENTS, UNIT_1_AGENTS, MANAGERS, ADMINISTRATORS, SUPERUSER, NOBODY, or a set of "
+        "AGENTS, UNIT_1_AGENTS, MANAGERS, ADMINISTRATORS, SUPERUSER, HELPERS, MANDATED_HELPER, "
+        "NOBODY, or a set of "
         "role names), how to build their arguments from the world, and method='post' "
         "for a view that only takes POST:\n" + advice
     )
@@ -236,8 +237,11 @@ def role_user(role, request):
         return None, False
     if role in {"citizen_a", "citizen_b"}:
         return request.getfixturevalue(role).user, False
-    if role == "helper":
+    if role == "helper_with_mandate":
         return request.getfixturevalue("helper").user, True
+    if role == "helper":  # another helper of the same structure, without a mandate
+        unit_1 = request.getfixturevalue("unit_1")
+        return AgentFactory(unit=unit_1, role=AgentRole.HELPER, title="Aidant").user, True
     if role == "superuser":
         return UserFactory(is_staff=True, is_superuser=True), False
     unit_1 = request.getfixturevalue("unit_1")
@@ -315,7 +319,7 @@ def test_each_role_gets_in_where_the_matrix_says_and_nowhere_else(world, role, r
     if user is not None:
         if is_agent:
             verified(client, user)
-            if role != "helper":  # the API gives helpers no token
+            if role not in {"helper", "helper_with_mandate"}:  # the API gives helpers no token
                 headers = {"Authorization": f"Bearer {token_for(user.agent)}"}
         else:
             client.force_login(user)

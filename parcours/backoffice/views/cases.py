@@ -13,6 +13,7 @@ from parcours.cases import selectors as case_selectors
 from parcours.cases.enums import CaseState, EventKind, HoldingChange, MarginKind
 from parcours.cases.errors import CaseError
 from parcours.cases.models import CaseEvent, Document
+from parcours.cases.private_fields import may_fill, private_specs, private_values
 from parcours.catalog.form_definition import visible_fields
 from parcours.organisations import permissions
 from parcours.portal.apply.forms import answer_display
@@ -84,6 +85,7 @@ def case_detail(request, reference):
         {
             "case": case,
             "answers": answers,
+            "private": _private_part(agent, case),
             "documents": case_selectors.documents_of_case(case),
             "waived_documents": margins.waived_documents(case),
             "history": case.history,
@@ -102,6 +104,25 @@ def case_detail(request, reference):
             "may_reassign": case.is_open and case.unit_id in unit_ids["managed"],
         },
     )
+
+
+def _private_part(agent, case) -> dict | None:
+    """The procedure's fields reserved for agents: a form for the agents of the case's
+    unit, the values only for the others who may read the case."""
+    from .private_fields import private_form  # that module uses case_of, from here
+
+    specs = private_specs(case)
+    if not specs:
+        return None
+    if may_fill(agent, case):
+        return {"form": private_form(case)}
+    values = private_values(case)
+    return {
+        "answers": [
+            {"label": spec["label"], "value": answer_display(spec, values.get(spec["name"]))}
+            for spec in specs
+        ]
+    }
 
 
 # Shown in the browser: images and PDF, typed as they were checked when received.
