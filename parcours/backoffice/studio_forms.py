@@ -31,7 +31,23 @@ PRIVATE_TYPES = [
 ]
 
 
-class ProcedureCreateForm(forms.Form):
+class HandlingUnitForm(forms.Form):
+    """A form that names the unit receiving a new procedure's requests, among the
+    active units of the administrator's organisation."""
+
+    handling_unit = forms.ModelChoiceField(
+        label=gettext_lazy("Service qui reçoit les demandes"), queryset=Unit.objects.none()
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handling_unit"].queryset = Unit.objects.filter(
+            organisation=organisation, is_active=True
+        ).order_by("name")
+
+
+class ProcedureCreateForm(HandlingUnitForm):
+    field_order = ("title", "code", "handling_unit")
     title = forms.CharField(
         label=gettext_lazy("Intitulé"),
         max_length=200,
@@ -44,15 +60,6 @@ class ProcedureCreateForm(forms.Form):
             "Trois lettres qui figurent dans le numéro des dossiers, par exemple SCO."
         ),
     )
-    handling_unit = forms.ModelChoiceField(
-        label=gettext_lazy("Service qui reçoit les demandes"), queryset=Unit.objects.none()
-    )
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["handling_unit"].queryset = Unit.objects.filter(
-            organisation=organisation, is_active=True
-        ).order_by("name")
 
 
 class PublicPageForm(forms.Form):
@@ -594,7 +601,9 @@ class MessagesForm(forms.Form):
         return result
 
 
-class ImportForm(forms.Form):
+class ImportForm(HandlingUnitForm):
+    field_order = ("file", "code", "handling_unit")
+
     file = forms.FileField(
         label=gettext_lazy("Fichier de la démarche (JSON)"),
         help_text=gettext_lazy(
@@ -602,12 +611,3 @@ class ImportForm(forms.Form):
         ),
     )
     code = forms.CharField(label=gettext_lazy("Code de la démarche chez vous"), max_length=3)
-    handling_unit = forms.ModelChoiceField(
-        label=gettext_lazy("Service qui reçoit les demandes"), queryset=Unit.objects.none()
-    )
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["handling_unit"].queryset = Unit.objects.filter(
-            organisation=organisation, is_active=True
-        ).order_by("name")

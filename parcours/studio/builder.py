@@ -71,6 +71,18 @@ def move_item(items: list, position: int, offset: int) -> list:
     return items
 
 
+LIST_ACTIONS = ("remove", "up", "down")
+
+
+def rearranged(items: list, position: int, action: str) -> list:
+    """The list after one of the studio's list buttons: remove, up or down."""
+    if action == "remove":
+        return remove_item(items, position)
+    if action in ("up", "down"):
+        return move_item(items, position, -1 if action == "up" else 1)
+    raise StudioError(action)
+
+
 def dependants(fields: list[dict], name: str) -> list[dict]:
     """The questions shown only on an answer to ``name``."""
     return [f for f in fields if (f.get("show_if") or {}).get("field") == name]

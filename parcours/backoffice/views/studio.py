@@ -8,6 +8,7 @@ published version is never touched.
 """
 
 import json
+from functools import wraps
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -78,14 +79,51 @@ def _section_url(procedure, section: str) -> str:
     return reverse(f"backoffice:studio_{section}", args=[procedure.pk])
 
 
-def _draft_or_redirect(request, procedure):
-    draft = draft_version(procedure)
-    if draft is None:
-        messages.info(
-            request,
-            _("La version publiée ne se modifie pas : préparez d'abord une nouvelle version."),
-        )
-    return draft
+def editing_draft(view):
+    """For the pages that write the draft: the view gets the procedure (of the
+    administrator's organisation, 404 otherwise) and its draft; without a draft, the
+    administrator goes back to the overview, told to open one."""
+
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        procedure = _procedure(request, pk)
+        draft = draft_version(procedure)
+        if draft is None:
+            messages.info(
+                request,
+                _("La version publiée ne se modifie pas : préparez d'abord une nouvelle version."),
+            )
+            return redirect("backoffice:studio_procedure", pk=procedure.pk)
+        return view(request, procedure, draft, *args, **kwargs)
+
+    return wrapper
+
+
+def _posted_position(request, items: list, key: str | None = None) -> int:
+    """The item a list button names: by its ``key`` (a question's name, a document's
+    code) or by its place in the list; any other is a 404."""
+    if key is not None:
+        try:
+            return builder.index_of(items, key, request.POST.get(key, ""))
+        except StudioError:
+            raise Http404 from None
+    position = request.POST.get("position", "")
+    if not position.isdecimal() or int(position) >= len(items):
+        raise Http404
+    return int(position)
+
+
+def _content_form(request, draft, key: str, form_class, saved_message: str):
+    """A form over one section of the draft's content (the public page, the legal
+    settings), saved on a valid POST. Returns the form and whether it was saved."""
+    content = version_content(draft)
+    form = form_class(data=request.POST or None, initial=content[key])
+    if request.method == "POST" and form.is_valid():
+        content[key].update(form.cleaned_data)
+        if _save(request, draft, content=content):
+            messages.success(request, saved_message)
+            return form, True
+    return form, False
 
 
 def _save(request, version, **changes) -> bool:
@@ -258,18 +296,13 @@ def _readability(form, names):
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def public_page(request, pk):
-    procedure = _procedure(request, pk)
-    draft = _draft_or_redirect(request, procedure)
-    if draft is None:
-        return redirect("backoffice:studio_procedure", pk=procedure.pk)
-    content = version_content(draft)
-    form = PublicPageForm(data=request.POST or None, initial=content["public"])
-    if request.method == "POST" and form.is_valid():
-        content["public"].update(form.cleaned_data)
-        if _save(request, draft, content=content):
-            messages.success(request, _("La page publique est enregistrée."))
-            return redirect("backoffice:studio_public", pk=procedure.pk)
+@editing_draft
+def public_page(request, procedure, draft):
+    form, saved = _content_form(
+        request, draft, "public", PublicPageForm, _("La page publique est enregistrée.")
+    )
+    if saved:
+        return redirect("backoffice:studio_public", pk=procedure.pk)
     fields = [
         {
             "field": form[name],
@@ -291,18 +324,13 @@ def public_page(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def legal(request, pk):
-    procedure = _procedure(request, pk)
-    draft = _draft_or_redirect(request, procedure)
-    if draft is None:
-        return redirect("backoffice:studio_procedure", pk=procedure.pk)
-    content = version_content(draft)
-    form = LegalForm(data=request.POST or None, initial=content["legal"])
-    if request.method == "POST" and form.is_valid():
-        content["legal"].update(form.cleaned_data)
-        if _save(request, draft, content=content):
-            messages.success(request, _("Le cadre légal est enregistré."))
-            return redirect("backoffice:studio_legal", pk=procedure.pk)
+@editing_draft
+def legal(request, procedure, draft):
+    form, saved = _content_form(
+        request, draft, "legal", LegalForm, _("Le cadre légal est enregistré.")
+    )
+    if saved:
+        return redirect("backoffice:studio_legal", pk=procedure.pk)
     return _page(
         request,
         procedure,
@@ -335,11 +363,8 @@ def _save_fields(request, draft, scope: str, fields: list[dict]) -> bool:
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def questions(request, pk, scope="form"):
-    procedure = _procedure(request, pk)
-    draft = _draft_or_redirect(request, procedure)
-    if draft is None:
-        return redirect("backoffice:studio_procedure", pk=procedure.pk)
+@editing_draft
+def questions(request, procedure, draft, scope="form"):
     fields = _fields_of(draft, scope)
     here = reverse(f"backoffice:studio_{scope}", args=[procedure.pk])
     form = FieldAddForm(
@@ -369,30 +394,27 @@ def questions(request, pk, scope="form"):
                         )
                     )
         else:
-            name = request.POST.get("name", "")
-            try:
-                position = builder.index_of(fields, "name", name)
-            except StudioError:
-                raise Http404 from None
-            label = fields[position].get("label", name)
-            if action == "remove":
-                blocking = builder.dependants(fields, name)
-                if blocking:
-                    messages.error(
-                        request,
-                        _(
-                            "« %(label)s » ne peut pas être retirée : « %(others)s » n'apparaît que selon sa réponse. Changez d'abord cette condition."
-                        )
-                        % {"label": label, "others": ", ".join(f["label"] for f in blocking)},
-                    )
-                    return redirect(here)
-                fields = builder.remove_item(fields, position)
-                done = _("La question « %(label)s » est retirée.")
-            elif action in ("up", "down"):
-                fields = builder.move_item(fields, position, -1 if action == "up" else 1)
-                done = _("La question « %(label)s » est déplacée.")
-            else:
+            if action not in builder.LIST_ACTIONS:
                 raise Http404
+            position = _posted_position(request, fields, "name")
+            name = fields[position]["name"]
+            label = fields[position].get("label", name)
+            blocking = builder.dependants(fields, name) if action == "remove" else []
+            if blocking:
+                messages.error(
+                    request,
+                    _(
+                        "« %(label)s » ne peut pas être retirée : « %(others)s » n'apparaît que selon sa réponse. Changez d'abord cette condition."
+                    )
+                    % {"label": label, "others": ", ".join(f["label"] for f in blocking)},
+                )
+                return redirect(here)
+            fields = builder.rearranged(fields, position, action)
+            done = (
+                _("La question « %(label)s » est retirée.")
+                if action == "remove"
+                else _("La question « %(label)s » est déplacée.")
+            )
             if _save_fields(request, draft, scope, fields):
                 messages.success(request, done % {"label": label})
             return redirect(here + f"#q-{name}")
@@ -442,11 +464,8 @@ def _condition_label(fields, spec) -> str:
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def question(request, pk, name, scope="form"):
-    procedure = _procedure(request, pk)
-    draft = _draft_or_redirect(request, procedure)
-    if draft is None:
-        return redirect("backoffice:studio_procedure", pk=procedure.pk)
+@editing_draft
+def question(request, procedure, draft, name, scope="form"):
     fields = _fields_of(draft, scope)
     try:
         position = builder.index_of(fields, "name", name)
@@ -489,11 +508,8 @@ def question(request, pk, name, scope="form"):
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def documents(request, pk):
-    procedure = _procedure(request, pk)
-    draft = _draft_or_redirect(request, procedure)
-    if draft is None:
-        return redirect("backoffice:studio_procedure", pk=procedure.pk)
+@editing_draft
+def documents(request, procedure, draft):
     items = list(draft.required_documents or [])
     here = reverse("backoffice:studio_documents", args=[procedure.pk])
     action = request.POST.get("action", "")
@@ -513,16 +529,9 @@ def documents(request, pk):
                     )
                     return redirect(here)
         else:
-            try:
-                position = builder.index_of(items, "code", request.POST.get("code"))
-            except StudioError:
-                raise Http404 from None
-            if action == "remove":
-                items = builder.remove_item(items, position)
-            elif action in ("up", "down"):
-                items = builder.move_item(items, position, -1 if action == "up" else 1)
-            else:
+            if action not in builder.LIST_ACTIONS:
                 raise Http404
+            items = builder.rearranged(items, _posted_position(request, items, "code"), action)
             if _save(request, draft, required_documents=items):
                 messages.success(request, _("La liste des documents est enregistrée."))
             return redirect(here)
@@ -538,11 +547,8 @@ def documents(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def routing(request, pk):
-    procedure = _procedure(request, pk)
-    draft = _draft_or_redirect(request, procedure)
-    if draft is None:
-        return redirect("backoffice:studio_procedure", pk=procedure.pk)
+@editing_draft
+def routing(request, procedure, draft):
     content = version_content(draft)
     units = list(_units(procedure))
     fields = [
@@ -572,16 +578,8 @@ def routing(request, pk):
             if _save(request, draft, content=content):
                 messages.success(request, _("La règle d'orientation est ajoutée."))
                 return redirect(here)
-        elif action in ("remove", "up", "down"):
-            position = request.POST.get("position", "")
-            if not position.isdecimal() or int(position) >= len(rules):
-                raise Http404
-            position = int(position)
-            rules = (
-                builder.remove_item(rules, position)
-                if action == "remove"
-                else builder.move_item(rules, position, -1 if action == "up" else 1)
-            )
+        elif action in builder.LIST_ACTIONS:
+            rules = builder.rearranged(rules, _posted_position(request, rules), action)
             content["routing"]["rules"] = rules
             if _save(request, draft, content=content):
                 messages.success(request, _("Les règles d'orientation sont enregistrées."))
@@ -632,11 +630,8 @@ def _rule_text(rule: dict, fields: dict) -> str:
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def commitments(request, pk):
-    procedure = _procedure(request, pk)
-    draft = _draft_or_redirect(request, procedure)
-    if draft is None:
-        return redirect("backoffice:studio_procedure", pk=procedure.pk)
+@editing_draft
+def commitments(request, procedure, draft):
     content = version_content(draft)
     items = list(content["commitments"])
     action = request.POST.get("action", "")
@@ -649,10 +644,7 @@ def commitments(request, pk):
                 messages.success(request, _("L'engagement est ajouté."))
                 return redirect(here)
         elif action == "remove":
-            position = request.POST.get("position", "")
-            if not position.isdecimal() or int(position) >= len(items):
-                raise Http404
-            content["commitments"] = builder.remove_item(items, int(position))
+            content["commitments"] = builder.remove_item(items, _posted_position(request, items))
             if _save(request, draft, content=content):
                 messages.success(request, _("L'engagement est retiré."))
             return redirect(here)
@@ -679,11 +671,8 @@ def commitments(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def messages_page(request, pk):
-    procedure = _procedure(request, pk)
-    draft = _draft_or_redirect(request, procedure)
-    if draft is None:
-        return redirect("backoffice:studio_procedure", pk=procedure.pk)
+@editing_draft
+def messages_page(request, procedure, draft):
     content = version_content(draft)
     form = MessagesForm(data=request.POST or None, messages=content["messages"])
     if request.method == "POST" and form.is_valid():
