@@ -1,13 +1,15 @@
 """The studio in a real browser (Debian's chromium), as an organisation administrator
 would use it: build a procedure with a conditional question and a file, preview it,
-publish it; then a citizen files a request and it reaches the unit the routing rule
-names. axe checks every studio page against WCAG 2.1 A and AA, in both themes, and a
+publish it; then a citizen files a request, it reaches the unit the routing rule
+names, and an agent of that unit fills in the procedure's private field on the case
+page (a refused value explained and kept, then saved). axe checks every studio page against WCAG 2.1 A and AA, in both themes, and a
 screenshot of each is written under var/."""
 
 import pytest
 from playwright.sync_api import expect
 
 from parcours.cases.models import Case
+from parcours.cases.private_fields import private_values
 from parcours.catalog.models import Procedure
 from tests.backoffice.test_backoffice_browser import sign_in_verified
 from tests.browser_support import BROWSER_MARKS, sign_in, violations
@@ -31,7 +33,7 @@ def save(page, name="Enregistrer"):
 
 @pytest.mark.parametrize("theme", ["neutral", "dsfr"])
 def test_an_administrator_builds_previews_and_publishes_a_procedure_and_a_citizen_files_it(
-    live_server, settings, browser, org_admin, unit_1, unit_2, citizen_a, theme, tmp_path
+    live_server, settings, browser, org_admin, unit_1, unit_2, agent_2, citizen_a, theme, tmp_path
 ):
     settings.PARCOURS_THEME = theme
     base = live_server.url
@@ -94,6 +96,15 @@ def test_an_administrator_builds_previews_and_publishes_a_procedure_and_a_citize
             page.get_by_role("checkbox", name="Réponse obligatoire").check()
         save(page, "Enregistrer la question")
     check(page, found, "questions", theme)
+
+    # A field for the agents only.
+    page.get_by_role("link", name="Champs réservés aux agents", exact=True).click()
+    page.get_by_role("textbox", name="Question").fill("Numéro du composteur prêté")
+    page.get_by_label("Type de réponse").select_option(label="Nombre entier")
+    save(page, "Ajouter la question")
+    save(page, "Enregistrer la question")
+    expect(page.get_by_text("Numéro du composteur prêté", exact=True)).to_be_visible()
+    check(page, found, "private", theme)
 
     # Requests from the hamlets go to the second unit.
     page.get_by_role("link", name="Orientation des demandes", exact=True).click()
@@ -162,6 +173,25 @@ def test_an_administrator_builds_previews_and_publishes_a_procedure_and_a_citize
     assert case.reference
     assert case.unit == unit_2
     assert case.form_data["nom_du_hameau"] == "Les Aubiers"
+    expect(page.get_by_text("Numéro du composteur prêté")).to_have_count(0)
     citizen.close()
+
+    # An agent of the second unit fills in the private field on the case page.
+    agent = browser.new_context(locale="fr-FR")
+    sign_in_verified(agent, base, agent_2.user)
+    page = agent.new_page()
+    page.goto(f"{base}/agents/dossiers/{case.reference}/")
+    page.get_by_label("Numéro du composteur prêté").fill("douze")
+    save(page, "Enregistrer les champs réservés aux agents")
+    expect(page.get_by_text("Un champ est à corriger")).to_be_visible()
+    expect(page.get_by_label("Numéro du composteur prêté")).to_have_value("douze")
+    check(page, found, "private-fields-error", theme)
+    page.get_by_label("Numéro du composteur prêté").fill("12")
+    save(page, "Enregistrer les champs réservés aux agents")
+    expect(page.get_by_text("Les champs réservés aux agents sont enregistrés")).to_be_visible()
+    expect(page.get_by_label("Numéro du composteur prêté")).to_have_value("12")
+    check(page, found, "case-private-fields", theme)
+    assert private_values(case) == {"numero_du_composteur_prete": 12}
+    agent.close()
 
     assert found == {key: [] for key in found}
