@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Journey, JourneyCase, LifeEvent, LifeEventStep, Suggestion
+from .models import Journey, JourneyCase, JourneyEvent, LifeEvent, LifeEventStep, Suggestion
 
 
 class LifeEventStepInline(admin.StackedInline):
@@ -51,13 +51,45 @@ class JourneyCaseInline(admin.TabularInline):
         return False
 
 
+class JourneyEventInline(admin.TabularInline):
+    """The journey's history: append-only, read here."""
+
+    model = JourneyEvent
+    extra = 0
+    fields = ["created_at", "kind", "actor", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Journey)
 class JourneyAdmin(admin.ModelAdmin):
-    list_display = ["life_event", "user", "referent", "started_at", "closed_at"]
-    list_filter = ["life_event"]
-    readonly_fields = ["life_event", "user", "started_at", "organisation"]
-    fields = ["organisation", "life_event", "user", "referent", "started_at", "closed_at"]
-    inlines = [JourneyCaseInline]
+    list_display = ["life_event", "user", "referent", "started_at", "closed_at", "outcome"]
+    list_filter = ["life_event", "outcome"]
+    # Ending a journey goes through its services (the person's or the referent's page),
+    # which record the event: the dates and outcome are read-only here.
+    readonly_fields = [
+        "life_event",
+        "user",
+        "started_at",
+        "organisation",
+        "closed_at",
+        "outcome",
+        "closing_reason",
+    ]
+    fields = [
+        "organisation",
+        "life_event",
+        "user",
+        "referent",
+        "started_at",
+        "closed_at",
+        "outcome",
+        "closing_reason",
+    ]
+    inlines = [JourneyCaseInline, JourneyEventInline]
 
     def has_add_permission(self, request):
         return False

@@ -18,3 +18,22 @@ class StepStatus(models.TextChoices):
     WAITING = "waiting", _("Possible plus tard")
     NOT_NEEDED = "not_needed", _("Pas nécessaire d'après vos réponses")
     STARTED = "started", _("Commencée")
+
+
+class JourneyOutcome(models.TextChoices):
+    """How a journey ended."""
+
+    COMPLETED = "completed", _("Terminé : toutes les étapes sont faites")
+    CLOSED = "closed", _("Clos par l'interlocuteur unique")
+    ABANDONED = "abandoned", _("Arrêté par la personne")
+
+
+class JourneyEventKind(models.TextChoices):
+    """What happened to a journey (an append-only history)."""
+
+    STARTED = "started", _("Parcours commencé")
+    STEP_STARTED = "step_started", _("Étape commencée")
+    REFERENT_TAKEN = "referent_taken", _("Interlocuteur unique désigné")
+    COMPLETED = "completed", _("Parcours terminé")
+    CLOSED = "closed", _("Parcours clos par l'interlocuteur unique")
+    ABANDONED = "abandoned", _("Parcours arrêté par la personne")

@@ -11,7 +11,7 @@ from parcours.catalog.enums import LifeSituation
 from parcours.catalog.models import Procedure
 from parcours.organisations.models import Agent, Organisation, Unit
 
-from .enums import StepCondition
+from .enums import JourneyEventKind, JourneyOutcome, StepCondition
 
 
 class LifeEventQuerySet(models.QuerySet):
@@ -149,6 +149,10 @@ class Journey(models.Model):
     )
     started_at = models.DateTimeField(_("commencé le"), auto_now_add=True)
     closed_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    outcome = models.CharField(
+        _("fin du parcours"), max_length=16, choices=JourneyOutcome.choices, blank=True
+    )
+    closing_reason = models.TextField(_("raison de la fin"), blank=True)
 
     class Meta:
         verbose_name = _("parcours")
@@ -161,6 +165,37 @@ class Journey(models.Model):
             "event": self.life_event,
             "person": self.user.get_full_name() or self.user.email,
         }
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class JourneyEvent(models.Model):
+    """One thing that happened to a journey, who did it and why: never changed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("événement"), max_length=32, choices=JourneyEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    reason = models.TextField(_("raison"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("événement du parcours")
+        verbose_name_plural = _("événements des parcours")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.journey} — {self.get_kind_display()}"
 
 
 class JourneyCase(models.Model):

@@ -16,7 +16,7 @@ from parcours.cases.models import Case
 from parcours.organisations import permissions
 
 from .enums import StepCondition, StepStatus
-from .models import Journey, LifeEvent, LifeEventStep, Suggestion
+from .models import Journey, JourneyEvent, LifeEvent, LifeEventStep, Suggestion
 
 ACCEPTED_STATES = {CaseState.ACCEPTED, CaseState.IMPLICIT_ACCEPTANCE}
 
@@ -87,6 +87,23 @@ def journey_steps(journey: Journey) -> list[StepView]:
         status, reason = step_status(step, cases)
         views.append(StepView(step=step, status=status, reason=reason))
     return views
+
+
+def all_steps_done(journey: Journey) -> bool:
+    """Every step is decided (or withdrawn), or not needed after the person's answers:
+    nothing is left to do or to wait for."""
+    for view in journey_steps(journey):
+        if view.case is not None:
+            if view.case.state not in FINAL_STATES:
+                return False
+        elif view.status != StepStatus.NOT_NEEDED:
+            return False
+    return True
+
+
+def events_of(journey: Journey) -> QuerySet[JourneyEvent]:
+    """The journey's history, oldest first, with who did what."""
+    return journey.events.select_related("actor")
 
 
 def journeys_of(user) -> QuerySet[Journey]:

@@ -1,8 +1,10 @@
 """Writes on journeys: start one, start a step's procedure with what the person
-already gave, take the journey as referent, and suggest the next procedures after a
-decision (never enrol the person)."""
+already gave, take the journey as referent, end it (the person stops it, the referent
+closes it), and suggest the next procedures after a decision (never enrol the person).
+Each write records a JourneyEvent."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.cases.enums import CaseState
@@ -12,13 +14,34 @@ from parcours.cases.services import case_create_draft
 from parcours.organisations import permissions
 from parcours.people.models import Person
 
-from .enums import StepCondition, StepStatus
-from .models import Journey, JourneyCase, LifeEvent, LifeEventStep, Suggestion
-from .selectors import ACCEPTED_STATES, _answer_matches, journey_steps
+from .enums import JourneyEventKind, JourneyOutcome, StepCondition, StepStatus
+from .models import Journey, JourneyCase, JourneyEvent, LifeEvent, LifeEventStep, Suggestion
+from .selectors import ACCEPTED_STATES, _answer_matches, all_steps_done, journey_steps
+
+REASON_MAX_LENGTH = 2000
 
 
 class JourneyError(CaseError):
     pass
+
+
+def _record(journey: Journey, kind: str, *, by, reason: str = "", **data) -> JourneyEvent:
+    return JourneyEvent.objects.create(
+        organisation_id=journey.organisation_id,
+        journey=journey,
+        kind=kind,
+        actor=by,
+        reason=reason,
+        data=data,
+    )
+
+
+def _locked_open(journey: Journey) -> Journey:
+    """The journey, locked for the change, refused once it has ended."""
+    journey = Journey.objects.select_for_update().get(pk=journey.pk)
+    if journey.is_closed:
+        raise JourneyError(_("Ce parcours est terminé : il ne peut plus être modifié."))
+    return journey
 
 
 def journey_start(*, life_event: LifeEvent, user) -> Journey:
@@ -35,6 +58,7 @@ def journey_start(*, life_event: LifeEvent, user) -> Journey:
                 life_event=life_event,
                 user=user,
             )
+            _record(journey, JourneyEventKind.STARTED, by=user)
     return journey
 
 
@@ -75,7 +99,7 @@ def journey_start_step(*, journey: Journey, step: LifeEventStep, by) -> Case:
     if step.life_event_id != journey.life_event_id:
         raise JourneyError(_("Cette étape n'appartient pas à ce parcours."))
     with transaction.atomic():
-        Journey.objects.select_for_update().filter(pk=journey.pk).first()
+        _locked_open(journey)
         link = JourneyCase.objects.filter(journey=journey, step=step).select_related("case").first()
         if link is not None:
             return link.case
@@ -96,6 +120,9 @@ def journey_start_step(*, journey: Journey, step: LifeEventStep, by) -> Case:
         JourneyCase.objects.create(
             organisation_id=case.organisation_id, journey=journey, step=step, case=case
         )
+        _record(
+            journey, JourneyEventKind.STEP_STARTED, by=by, step=step.pk, procedure=procedure.code
+        )
     return case
 
 
@@ -103,9 +130,67 @@ def journey_take(*, journey: Journey, agent) -> Journey:
     """An agent of the coordinating unit becomes the journey's referent."""
     if not permissions.may_handle(agent, journey.life_event.referent_unit):
         raise NotAllowed(_("Seuls les agents du service référent coordonnent ce parcours."))
-    journey.referent = agent
-    journey.save(update_fields=["referent"])
+    with transaction.atomic():
+        journey = _locked_open(journey)
+        journey.referent = agent
+        journey.save(update_fields=["referent"])
+        _record(journey, JourneyEventKind.REFERENT_TAKEN, by=agent.user, agent=agent.pk)
     return journey
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise JourneyError(
+            _("Écrivez %(max)s caractères au plus.") % {"max": REASON_MAX_LENGTH}, field="reason"
+        )
+    return reason
+
+
+def _end(journey: Journey, outcome: str, kind: str, *, by, reason: str) -> Journey:
+    journey.closed_at = timezone.now()
+    journey.outcome = outcome
+    journey.closing_reason = reason
+    journey.save(update_fields=["closed_at", "outcome", "closing_reason"])
+    _record(journey, kind, by=by, reason=reason)
+    return journey
+
+
+def journey_abandon(*, journey: Journey, by, reason: str = "") -> Journey:
+    """The person stops following their journey, saying why if they wish. The cases
+    already sent go on: only the journey ends. Another one may be started later."""
+    if journey.user_id != getattr(by, "pk", None):
+        raise NotAllowed(_("Seule la personne qui suit ce parcours peut l'arrêter."))
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        journey = _locked_open(journey)
+        return _end(
+            journey, JourneyOutcome.ABANDONED, JourneyEventKind.ABANDONED, by=by, reason=reason
+        )
+
+
+def journey_close(*, journey: Journey, agent, reason: str = "") -> Journey:
+    """The referent ends the journey. When every step is done (decided or not needed)
+    it is completed; before that, the referent closes it with a reason (the person's
+    needs are met another way, they moved away…)."""
+    if journey.referent_id is None or journey.referent_id != getattr(agent, "pk", None):
+        raise NotAllowed(_("Seul l'interlocuteur unique de ce parcours peut le clore."))
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        journey = _locked_open(journey)
+        if all_steps_done(journey):
+            outcome, kind = JourneyOutcome.COMPLETED, JourneyEventKind.COMPLETED
+        elif not reason:
+            raise JourneyError(
+                _(
+                    "Des étapes ne sont pas encore faites : dites pourquoi vous clôturez "
+                    "ce parcours maintenant."
+                ),
+                field="reason",
+            )
+        else:
+            outcome, kind = JourneyOutcome.CLOSED, JourneyEventKind.CLOSED
+        return _end(journey, outcome, kind, by=agent.user, reason=reason)
 
 
 def suggest_after_decision(case: Case) -> list[Suggestion]:

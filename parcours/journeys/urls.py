@@ -10,6 +10,7 @@ urlpatterns = [
     path("evenements-de-vie/<slug:slug>/commencer/", views.start, name="start"),
     path("mes-parcours/", views.mine, name="mine"),
     path("mes-parcours/<int:pk>/", views.journey, name="journey"),
+    path("mes-parcours/<int:pk>/arreter/", views.abandon, name="abandon"),
     path(
         "mes-parcours/<int:pk>/etapes/<int:step_pk>/commencer/",
         views.start_step,

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from parcours.backoffice.decorators import agent_required
 from parcours.cases import selectors as case_selectors
@@ -22,6 +22,7 @@ from parcours.cases.errors import CaseError
 from parcours.cases.models import Case
 
 from . import selectors, services
+from .forms import EndForm, error_list
 from .models import Journey, LifeEvent, LifeEventStep
 
 
@@ -58,11 +59,13 @@ def start(request, slug):
 @never_cache
 @login_required
 def mine(request):
+    journeys = list(selectors.journeys_of(request.user))
     return render(
         request,
         "journeys/mine.html",
         {
-            "journeys": selectors.journeys_of(request.user),
+            "journeys": [journey for journey in journeys if not journey.is_closed],
+            "closed_journeys": [journey for journey in journeys if journey.is_closed],
             "suggestions": selectors.open_suggestions(request.user),
         },
     )
@@ -81,7 +84,41 @@ def journey(request, pk):
             "suggestions": journey.suggestions.filter(dismissed_at__isnull=True).select_related(
                 "procedure", "decided_case__procedure"
             ),
+            "events": selectors.events_of(journey),
         },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def abandon(request, pk):
+    """The person stops their journey, saying why if they wish."""
+    journey = get_object_or_404(selectors.journeys_of(request.user), pk=pk)
+    if journey.is_closed:
+        messages.info(request, _("Ce parcours est déjà terminé."))
+        return redirect("journeys:journey", pk=journey.pk)
+    form = EndForm(data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journey_abandon(
+                journey=journey, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except CaseError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Votre parcours est arrêté. Vos demandes déjà envoyées suivent leur "
+                    "cours ; vous pourrez commencer ce parcours de nouveau à tout moment."
+                ),
+            )
+            return redirect("journeys:journey", pk=journey.pk)
+    return render(
+        request,
+        "journeys/abandon.html",
+        {"journey": journey, "form": form, "error_list": error_list(form)},
     )
 
 
@@ -108,10 +145,14 @@ def start_step(request, pk, step_pk):
 
 @agent_required
 def backoffice_journeys(request):
+    journeys = list(selectors.journeys_for_agent(request.agent))
     return render(
         request,
         "journeys/backoffice/list.html",
-        {"journeys": selectors.journeys_for_agent(request.agent)},
+        {
+            "journeys": [journey for journey in journeys if not journey.is_closed],
+            "closed_journeys": [journey for journey in journeys if journey.is_closed],
+        },
     )
 
 
@@ -129,6 +170,51 @@ def backoffice_journey(request, pk):
             "journey": journey,
             "steps": selectors.journey_steps(journey),
             "is_referent": selectors.is_referent(request.agent, journey),
+            "events": selectors.events_of(journey),
+        },
+    )
+
+
+@never_cache
+@agent_required
+@require_http_methods(["GET", "POST"])
+def backoffice_close(request, pk):
+    """The referent closes the journey: completed when every step is done, else with
+    a reason."""
+    journey = _agent_journey(request, pk)
+    if not selectors.is_referent(request.agent, journey):
+        from parcours.backoffice.decorators import denied
+
+        return denied(request, "role")
+    if journey.is_closed:
+        messages.info(request, _("Ce parcours est déjà terminé."))
+        return redirect("journeys_backoffice:journey", pk=journey.pk)
+    done = selectors.all_steps_done(journey)
+    form = EndForm(data=request.POST if request.method == "POST" else None)
+    if not done:
+        form.fields["reason"].label = _("Pourquoi clore ce parcours maintenant")
+    if request.method == "POST" and form.is_valid():
+        try:
+            journey = services.journey_close(
+                journey=journey, agent=request.agent, reason=form.cleaned_data["reason"]
+            )
+        except CaseError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Le parcours est clos : %(outcome)s.")
+                % {"outcome": journey.get_outcome_display()},
+            )
+            return redirect("journeys_backoffice:journey", pk=journey.pk)
+    return render(
+        request,
+        "journeys/backoffice/close.html",
+        {
+            "journey": journey,
+            "steps_done": done,
+            "form": form,
+            "error_list": error_list(form),
         },
     )
 

@@ -258,6 +258,8 @@ RULES: dict[str, Rule] = {
         kwargs=lambda w: {"pk": w["journey"].pk, "step_pk": w["journey_step"].pk},
         method="post",
     ),
+    # The person stops their journey (a form, then a POST).
+    "journeys:abandon": Rule(CITIZEN_A, kwargs=lambda w: {"pk": w["journey"].pk}),
     "journeys_backoffice:list": Rule(AGENTS),
     # The coordinating unit's agents (an administrator belongs to no unit).
     "journeys_backoffice:journey": Rule(
@@ -265,6 +267,11 @@ RULES: dict[str, Rule] = {
     ),
     "journeys_backoffice:take": Rule(
         frozenset({"agent", "manager"}), kwargs=lambda w: {"pk": w["journey"].pk}, method="post"
+    ),
+    # Only the referent (agent 1) closes the journey; the other agents of unit 1 see it
+    # and are refused (403).
+    "journeys_backoffice:close": Rule(
+        frozenset({"agent"}), kwargs=lambda w: {"pk": w["journey"].pk}
     ),
     # Only the referent (agent 1) reads the journey's cases, whatever their unit.
     "journeys_backoffice:case": Rule(
