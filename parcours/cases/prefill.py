@@ -13,16 +13,24 @@ so that the person, and then the agents, read "repris de …":
   requests to the same administration.
 
 An answer the person changes is theirs: it is no longer "repris", and loses its origin.
+
+A value past its validity (``people.validity``), or older than the field accepts
+(``prefill_max_age_days``), is not offered: the field stays empty with a polite word
+saying why, and the value the person gives again renews what is held once the request
+is sent (``confirm_held``).
 """
 
 import datetime
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from parcours.catalog import form_definition
+from parcours.people import validity
+from parcours.people.enums import DataOrigin
 from parcours.people.models import Person
 from parcours.people.services import IDENTITY_FIELDS
 
@@ -43,10 +51,13 @@ class Origin:
     value: str
     reference: str = ""  # the earlier request's number, for PrefillSource.CASE
     received_on: str = ""  # and the day it was received (ISO)
+    # Why the value held is not offered (too old): the field is left empty. Never
+    # recorded on a case.
+    stale: str = ""
 
     @property
     def certified(self) -> bool:
-        return self.source == PrefillSource.IDENTITY
+        return self.source == PrefillSource.IDENTITY and not self.stale
 
     def as_record(self) -> dict:
         return {key: value for key, value in asdict(self).items() if value != ""}
@@ -72,6 +83,8 @@ class Origin:
     @property
     def citizen_text(self) -> str:
         """Next to the field: where the value shown comes from, in plain words."""
+        if self.stale:
+            return self.stale
         if self.source == PrefillSource.IDENTITY:
             return _(
                 "Nous avons déjà cette information : elle vient de FranceConnect "
@@ -87,6 +100,8 @@ class Origin:
     @property
     def change_text(self) -> str:
         """What the person may do with it."""
+        if self.stale:
+            return ""
         if self.source == PrefillSource.IDENTITY:
             return _("Elle ne peut pas être modifiée ici.")
         if self.source == PrefillSource.PROFILE:
@@ -111,6 +126,8 @@ class Origin:
     @property
     def agent_text(self) -> str:
         """For the agents: where the person's answer was taken from."""
+        if self.stale:
+            return _("Donnée détenue trop ancienne : redemandée à l'usager")
         if self.source == PrefillSource.IDENTITY:
             return _("Repris de l'identité certifiée par FranceConnect")
         if self.source == PrefillSource.PROFILE:
@@ -149,6 +166,16 @@ def offers(*, person: Person, definition: dict, exclude_case_id: int | None = No
             continue
         certified = person.identity_certified and attribute in IDENTITY_FIELDS
         source = PrefillSource.IDENTITY if certified else PrefillSource.PROFILE
+        stale = (
+            ""
+            if certified
+            else validity.stale_reason(
+                person, attribute, max_age_days=spec.get("prefill_max_age_days")
+            )
+        )
+        if stale:
+            found[name] = Origin(source=source, attribute=attribute, value="", stale=stale)
+            continue
         found[name] = Origin(source=source, attribute=attribute, value=value)
     if missing and person.pk is not None:
         earlier = list(
@@ -158,8 +185,12 @@ def offers(*, person: Person, definition: dict, exclude_case_id: int | None = No
             .order_by("-submitted_at", "-pk")
             .values_list("reference", "received_on", "form_data")[:EARLIER_CASES]
         )
+        today = timezone.localdate()
         for spec in missing:
+            max_age = spec.get("prefill_max_age_days")
             for reference, received_on, answers in earlier:
+                if max_age and received_on and (today - received_on).days > max_age:
+                    break  # newest first: the older ones are too old as well
                 answers = answers if isinstance(answers, dict) else {}
                 value = _clean(spec, answers.get(spec["name"]))
                 if value is not None:
@@ -191,6 +222,7 @@ def merge(
     """
     specs = prefill_specs(definition)
     answers, records = dict(answers), dict(records or {})
+    offered = {name: offer for name, offer in offered.items() if not offer.stale}
     for name, offer in offered.items():
         if offer.certified or (fill_missing and name not in answers and name not in given):
             answers[name] = offer.value
@@ -223,6 +255,8 @@ def origins(*, definition: dict, offered: dict, records: dict, values: dict) -> 
             continue
         value = _clean(spec, values.get(name))
         if value is None:
+            if offer is not None and offer.stale:
+                found[name] = offer  # asked again: say why
             continue
         kept = Origin.from_record((records or {}).get(name))
         if kept is not None and kept.value == value:
@@ -230,6 +264,24 @@ def origins(*, definition: dict, offered: dict, records: dict, values: dict) -> 
         elif offer is not None and offer.value == value:
             found[name] = offer
     return found
+
+
+def confirm_held(*, case: Case, definition: dict, now=None) -> None:
+    """Once a request is sent: the person's data they gave again in it, the same as
+    held on their record, count as confirmed from now (``people.validity``)."""
+    person = case.person
+    kinds = set()
+    for name, spec in prefill_specs(definition).items():
+        attribute = spec["prefill"]
+        held = _clean(spec, getattr(person, attribute, None))
+        if held is None or (attribute in NAMES and "@" in held):
+            continue
+        if person.identity_certified and attribute in IDENTITY_FIELDS:
+            continue
+        if _clean(spec, (case.form_data or {}).get(name)) == held:
+            kinds |= validity.kinds_of([attribute])
+    if kinds:
+        validity.record(person, kinds, origin=DataOrigin.DECLARED, at=now)
 
 
 def _clean(spec: dict, value):

@@ -161,6 +161,8 @@ def case_submit(*, case: Case, by, now: datetime.datetime | None = None) -> Case
                 field=field,
                 errors=errors,
             ) from None
+        # The person's data given again in this request count as confirmed from now.
+        prefill.confirm_held(case=case, definition=definition, now=now)
         if case.procedure.is_geolocated:
             _place_from_answers(case, definition)
         if (

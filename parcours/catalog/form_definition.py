@@ -178,6 +178,14 @@ def _prefill_problems(field: dict, where: str) -> list[str]:
             )
             % {"where": where, "attributes": ", ".join(PREFILL_TYPES), "value": attribute}
         ]
+    max_age = field.get("prefill_max_age_days")
+    if max_age is not None and (
+        isinstance(max_age, bool) or not isinstance(max_age, int) or not 1 <= max_age <= 3650
+    ):
+        return [
+            _("%(where)s : « prefill_max_age_days » doit être un nombre de jours entre 1 et 3650.")
+            % {"where": where}
+        ]
     types = PREFILL_TYPES[attribute]
     if field.get("type") in FieldType.values and field["type"] not in types:
         return [

@@ -49,3 +49,31 @@ class IdentityField(models.TextChoices):
 class DisputeStatus(models.TextChoices):
     OPEN = "open", _("À traiter")
     RESOLVED = "resolved", _("Traité")
+
+
+class DataKind(models.TextChoices):
+    """The kinds of data held about a person, each with its own validity."""
+
+    IDENTITY = "identity", _("Identité")
+    EMAIL = "email", _("Adresse électronique")
+    PHONE = "phone", _("Téléphone")
+    POSTAL_ADDRESS = "postal_address", _("Adresse")
+
+
+class DataOrigin(models.TextChoices):
+    """Where a datum held about a person comes from."""
+
+    DECLARED = "declared", _("Déclarée par la personne")
+    CERTIFIED = "certified", _("Certifiée par FranceConnect")
+    VERIFIED = "verified", _("Vérifiée par un agent")
+    OBTAINED = "obtained", _("Obtenue d'une autre administration")
+
+
+# The Person fields each kind covers.
+KIND_FIELDS = {
+    DataKind.IDENTITY: ("given_name", "family_name", "usual_name", "birth_date", "birth_place"),
+    DataKind.EMAIL: ("email",),
+    DataKind.PHONE: ("phone",),
+    DataKind.POSTAL_ADDRESS: ("street", "postcode", "city", "postal_address"),
+}
+FIELD_KIND = {field: kind for kind, fields in KIND_FIELDS.items() for field in fields}

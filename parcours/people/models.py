@@ -86,6 +86,17 @@ class Person(models.Model):
         default=False,
         help_text=_("Sur un téléphone mobile : chaque étape de ses dossiers, en quelques mots."),
     )
+    # For each kind of data (``DataKind``): where it comes from, when it was given or
+    # checked, and until when it may be reused without asking again (see
+    # ``people.validity``). Kept on the record so that prefilling costs no query.
+    data_validity = models.JSONField(
+        _("validité des données"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Par donnée : origine, date où elle a été donnée ou vérifiée, fin de validité."
+        ),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 

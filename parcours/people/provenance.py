@@ -6,7 +6,8 @@ Origins shown: certified by the identity provider (FranceConnect), declared by t
 person (profile, answers), verified by an agent (a dispute of a certified identity an
 agent resolved), obtained from another administration (a document copied with the
 person's consent). Documents count until their validity for their kind (the
-procedure's ``valid_days``, a year by default) ends; after that, they are asked again.
+procedure's ``valid_days``, a year by default) ends; the other data until the end
+``people.validity`` gives them; after that, they are asked again.
 """
 
 import dataclasses
@@ -18,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .enums import DisputeStatus
+from . import validity
+from .enums import FIELD_KIND, DataOrigin, DisputeStatus
 from .models import DataSharingConsent, Person
 from .services import IDENTITY_FIELDS
 
@@ -26,6 +28,7 @@ CERTIFIED = gettext_lazy("Certifiée par FranceConnect")
 DECLARED = gettext_lazy("Déclarée par vous")
 VERIFIED = gettext_lazy("Vérifiée par un agent")
 OBTAINED = gettext_lazy("Obtenue d'une autre administration, avec votre accord")
+OBTAINED_DATUM = gettext_lazy("Obtenue d'une autre administration")
 
 SHOWN_FIELDS = (
     "given_name",
@@ -45,6 +48,8 @@ class HeldValue:
     value: str
     origin: str
     since: datetime.datetime | None = None
+    validity: str = ""  # until when it counts, in words (``people.validity``)
+    expired: bool = False
 
 
 @dataclasses.dataclass
@@ -99,15 +104,23 @@ def held_records(user) -> list[HeldRecord]:
             shown = _display(person, field)
             if not shown:
                 continue
-            if (person.pk, field) in verified:
+            held = validity.validity_of(person, FIELD_KIND[field])
+            if (person.pk, field) in verified or held.origin == DataOrigin.VERIFIED:
                 origin = VERIFIED
             elif person.identity_certified and field in IDENTITY_FIELDS:
                 origin = CERTIFIED
+            elif held.origin == DataOrigin.OBTAINED:
+                origin = OBTAINED_DATUM
             else:
                 origin = DECLARED
             values.append(
                 HeldValue(
-                    label=_label(field), value=shown, origin=str(origin), since=person.updated_at
+                    label=_label(field),
+                    value=shown,
+                    origin=str(origin),
+                    since=held.recorded_at,
+                    validity=validity.validity_text(held),
+                    expired=not held.is_valid(),
                 )
             )
         records.append(HeldRecord(person=person, values=values))

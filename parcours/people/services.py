@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .enums import IdentityField
+from .enums import DataOrigin, IdentityField
 from .models import IdentityDispute, Person
 
 # What the person may always change on their own records.
@@ -48,13 +48,19 @@ def person_update_profile(*, user, by, data: dict) -> list[Person]:
     unknown = set(data) - set(PROFILE_FIELDS) - set(IDENTITY_FIELDS)
     if unknown:
         raise ValueError(f"not part of the profile: {', '.join(sorted(unknown))}")
+    from . import validity
+
     with transaction.atomic():
         people = list(Person.objects.select_for_update().filter(user=user).order_by("pk"))
         for person in people:
+            given = []
             for field, value in data.items():
                 if field in IDENTITY_FIELDS and person.identity_certified:
                     continue
                 setattr(person, field, value)
+                given.append(field)
+            # What the person just gave or confirmed counts from now.
+            validity.mark(person, validity.kinds_of(given), origin=DataOrigin.DECLARED)
             person.full_clean()
             person.save()
     return people

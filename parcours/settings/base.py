@@ -180,6 +180,16 @@ PARCOURS_OPEN311_RATE_WINDOW = env.int("PARCOURS_OPEN311_RATE_WINDOW", default=6
 # Mandate consent codes (email and SMS): sends allowed per mandate in a window of seconds.
 PARCOURS_MANDATE_CODE_MAX_SENDS = env.int("PARCOURS_MANDATE_CODE_MAX_SENDS", default=3)
 PARCOURS_MANDATE_CODE_WINDOW = env.int("PARCOURS_MANDATE_CODE_WINDOW", default=15 * 60)
+# Tell us once: how many days the person's data verified by an agent or obtained from
+# another administration may be reused, per kind (parcours.people.validity); a kind
+# left out has no end. Declared and certified data have none, unless a procedure's
+# field asks for recent data ("prefill_max_age_days").
+PARCOURS_DATA_VALIDITY_DAYS = {
+    "identity": env.int("PARCOURS_IDENTITY_VALIDITY_DAYS", default=0) or None,
+    "email": env.int("PARCOURS_EMAIL_VALIDITY_DAYS", default=730) or None,
+    "phone": env.int("PARCOURS_PHONE_VALIDITY_DAYS", default=730) or None,
+    "postal_address": env.int("PARCOURS_ADDRESS_VALIDITY_DAYS", default=365) or None,
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
