@@ -13,7 +13,7 @@ import os
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -177,9 +177,6 @@ def case_submit(*, case: Case, by, now: datetime.datetime | None = None) -> Case
             case.unit = routed
         procedure = case.procedure
         received_on = timezone.localdate(now)
-        case.reference = next_reference(
-            organisation_id=case.organisation_id, prefix=procedure.code, year=received_on.year
-        )
         case.submitted_at = now
         case.received_on = received_on
         case.implicit_decision = procedure.implicit_decision
@@ -193,9 +190,14 @@ def case_submit(*, case: Case, by, now: datetime.datetime | None = None) -> Case
                 subdivision=case.unit.holiday_subdivision,
             )
         )
-        _apply(case, rule, by=by)
         receipt = issue_receipt(case, now=now)
-    _after_commit_render_receipt(receipt)
+        _after_commit_render_receipt(receipt)
+        # Last, since it holds the procedure's counter until the commit: concurrent
+        # submissions of the same procedure wait for each other only from here.
+        case.reference = next_reference(
+            organisation_id=case.organisation_id, prefix=procedure.code, year=received_on.year
+        )
+        _apply(case, rule, by=by)
     return case
 
 
@@ -861,19 +863,22 @@ def issue_receipt(case: Case, *, now: datetime.datetime) -> Receipt:
 
 
 def next_reference(*, organisation_id: int, prefix: str, year: int) -> str:
-    """The next case reference, such as 2026-SCO-000123. Safe under concurrency."""
-    with transaction.atomic():
-        lookup = {"organisation_id": organisation_id, "year": year, "prefix": prefix}
-        counter = ReferenceCounter.objects.select_for_update().filter(**lookup).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    counter = ReferenceCounter.objects.create(**lookup)
-            except IntegrityError:
-                counter = ReferenceCounter.objects.select_for_update().get(**lookup)
-        counter.last_value += 1
-        counter.save(update_fields=["last_value"])
-    return format_reference(year=year, prefix=prefix, number=counter.last_value)
+    """The next case reference, such as 2026-SCO-000123. Safe under concurrency: one
+    statement creates the counter or moves it on and returns the number, holding the
+    counter's row until the caller's transaction ends (references have no gaps), so
+    callers take it as late as they can."""
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organisation_id, year, prefix, last_value) "  # noqa: S608
+            "VALUES (%s, %s, %s, 1) "
+            "ON CONFLICT (organisation_id, year, prefix) "
+            f"DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [organisation_id, year, prefix],
+        )
+        (number,) = cursor.fetchone()
+    return format_reference(year=year, prefix=prefix, number=number)
 
 
 def format_reference(*, year: int, prefix: str, number: int) -> str:
@@ -1037,9 +1042,11 @@ def _decide(
 
 
 def _after_commit_render_receipt(receipt: Receipt) -> None:
+    from parcours.worker.enqueue import enqueue_on_commit
+
     from .tasks import render_receipt_pdf
 
-    transaction.on_commit(lambda: render_receipt_pdf.enqueue(receipt_id=receipt.pk))
+    enqueue_on_commit(render_receipt_pdf, receipt_id=receipt.pk)
 
 
 def _after_commit_render_decision_letter(decision: Decision) -> None:

@@ -337,7 +337,8 @@ def request_create(*, organisation: Organisation, procedure: Procedure, key: Ope
             )
             if lat is not None and not roles["location"]:
                 Case.objects.filter(pk=case.pk).update(latitude=lat, longitude=lng)
-            case = case_services.case_submit(case=case, by=by)
+            # Written before the submission, whose reference holds a counter until the
+            # commit (both are undone together if the submission is refused).
             report = Open311Request.objects.create(
                 organisation=organisation,
                 case=case,
@@ -348,6 +349,7 @@ def request_create(*, organisation: Organisation, procedure: Procedure, key: Ope
                 device_id=device_id,
                 account_id=account_id,
             )
+            report.case = case_services.case_submit(case=case, by=by)
     except CaseError as error:
         errors = getattr(error, "errors", None)
         if errors:

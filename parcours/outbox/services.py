@@ -67,9 +67,11 @@ def outbox_put(*, handler: Callable | str, key: str, **arguments) -> OutboxMessa
             },
         )
     if created:
+        from parcours.worker.enqueue import enqueue_on_commit
+
         from .tasks import deliver_outbox_message
 
-        transaction.on_commit(lambda: deliver_outbox_message.enqueue(message_id=message.pk))
+        enqueue_on_commit(deliver_outbox_message, message_id=message.pk)
     return message
 
 
