@@ -92,8 +92,9 @@ def test_a_value_refused_is_explained_in_french_and_what_was_typed_is_kept(case,
 
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
-    assert "3 champs sont à corriger" in page
-    assert "Rien n'est encore enregistré" in page
+    assert "3 réponses sont à corriger" in page
+    assert "Rien n'est enregistré pour l'instant" in page
+    assert "Places restantes :" in page
     assert 'value="quatre-vingt"' in page
     assert 'value="hier"' in page
     assert private_values(case) == {}

@@ -183,7 +183,7 @@ def test_an_administrator_builds_previews_and_publishes_a_procedure_and_a_citize
     page.goto(f"{base}/agents/dossiers/{case.reference}/")
     page.get_by_label("Numéro du composteur prêté").fill("douze")
     save(page, "Enregistrer les champs réservés aux agents")
-    expect(page.get_by_text("Un champ est à corriger")).to_be_visible()
+    expect(page.get_by_text("Une réponse est à corriger")).to_be_visible()
     expect(page.get_by_label("Numéro du composteur prêté")).to_have_value("douze")
     check(page, found, "private-fields-error", theme)
     page.get_by_label("Numéro du composteur prêté").fill("12")

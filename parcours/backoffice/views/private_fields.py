@@ -68,7 +68,7 @@ def private_fields(request, reference):
             "form": form,
             "items": items,
             "error_list": [
-                {"anchor": item["anchor"], "message": message}
+                {"anchor": item["anchor"], "label": item["label"], "message": message}
                 for item in items
                 for message in item["errors"]
             ],
