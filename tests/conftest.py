@@ -4,6 +4,7 @@ Every view test that shows someone's data also tries someone else's.
 """
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from parcours.organisations.enums import AgentRole
@@ -43,6 +44,14 @@ def browser():
 @pytest.fixture(autouse=True)
 def _french_and_tmp_storage(settings):
     settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and lockouts count in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

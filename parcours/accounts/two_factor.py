@@ -6,8 +6,8 @@ text, and becomes valid when the agent types a first code from it. After that, e
 sign-in asks for the current code. A code works once (django-otp refuses a code of a
 time step already used), and after ``PARCOURS_OTP_MAX_FAILURES`` wrong codes the
 account's sign-in is locked for ``PARCOURS_SIGN_IN_LOCKOUT_SECONDS``, counted in the
-shared cache so that every app server agrees. Wrong passwords on the agents' sign-in
-page are counted the same way, per address.
+shared cache so that every app server agrees. Wrong passwords are counted by
+django-axes, as on every sign-in form (``parcours.accounts.lockout``).
 
 An administrator resets a lost device by deleting it in the admin: the next sign-in
 enrols a new one.
@@ -112,7 +112,6 @@ class Lockout:
 
 
 CODE_LOCKOUT = Lockout("otp", "PARCOURS_OTP_MAX_FAILURES")
-PASSWORD_LOCKOUT = Lockout("password", "PARCOURS_PASSWORD_MAX_FAILURES")
 
 
 def confirmed_device(user) -> TOTPDevice | None:

@@ -4,9 +4,11 @@ Everything that differs between deployments is read from the environment; the
 defaults here are the safe production ones. See docs/configuration.md.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from parcours.observability.logging import logging_config
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "ninja",  # serves the API docs' scripts and styles itself: no CDN
     "parcours.accounts",
     "parcours.organisations",
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     # The request id, for every log line the request writes (X-Request-ID).
     "parcours.observability.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content Security Policy of every page (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +82,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Limits on the public endpoints (PARCOURS_RATE_LIMITS below).
+    "parcours.lib.rate_limit.RateLimitMiddleware",
+    # Last of the project's own: turns a locked-out sign-in into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -145,6 +154,8 @@ LOGOUT_REDIRECT_URL = "portal:home"
 # OpenID Connect in the style of FranceConnect, shown only when configured, and a
 # single-use link sent by email. Passwords stay for agents and the demo.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any credentials while their address and IP are locked out (below).
+    "axes.backends.AxesStandaloneBackend",
     "parcours.accounts.backends.IdentityProviderBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -173,6 +184,31 @@ PARCOURS_PROXY_COUNT = env.int("PARCOURS_PROXY_COUNT", default=0)
 # The JSON API: requests allowed per token in each window of seconds (then 429).
 PARCOURS_API_RATE_LIMIT = env.int("PARCOURS_API_RATE_LIMIT", default=120)
 PARCOURS_API_RATE_WINDOW = env.int("PARCOURS_API_RATE_WINDOW", default=60)
+# Limits on the endpoints open to the public or costly to answer (parcours.lib.rate_limit,
+# docs/security.md): URL name (or "namespace:*") -> (methods counted, requests, window
+# in seconds), per signed-in account or else per client address, in the shared cache.
+PARCOURS_SEARCH_RATE_LIMIT = env.int("PARCOURS_SEARCH_RATE_LIMIT", default=60)  # a minute
+PARCOURS_PUBLIC_POST_RATE_LIMIT = env.int("PARCOURS_PUBLIC_POST_RATE_LIMIT", default=20)  # an hour
+PARCOURS_PUBLIC_READ_RATE_LIMIT = env.int(
+    "PARCOURS_PUBLIC_READ_RATE_LIMIT", default=120
+)  # a minute
+PARCOURS_API_CLIENT_RATE_LIMIT = env.int("PARCOURS_API_CLIENT_RATE_LIMIT", default=300)  # a minute
+_POSTS = (("POST",), PARCOURS_PUBLIC_POST_RATE_LIMIT, 3600)
+PARCOURS_RATE_LIMITS = {
+    "backoffice:search": (("GET",), PARCOURS_SEARCH_RATE_LIMIT, 60),
+    "portal:appointment_book": _POSTS,
+    "portal:appointment_verify": _POSTS,
+    "portal:experience_new": _POSTS,
+    "portal:complaint_new": _POSTS,
+    "portal:idea_support": _POSTS,
+    "portal:idea_comment": _POSTS,
+    "portal:callback": _POSTS,
+    "portal:write": _POSTS,
+    "results:csv": (("GET",), PARCOURS_PUBLIC_READ_RATE_LIMIT, 60),
+    "results:json": (("GET",), PARCOURS_PUBLIC_READ_RATE_LIMIT, 60),
+    # Every API operation, before its token is checked: wrong tokens are counted too.
+    "api-v1:*": (("GET", "POST", "PUT", "PATCH", "DELETE"), PARCOURS_API_CLIENT_RATE_LIMIT, 60),
+}
 # Open311 GeoReport v2 (docs/open311.md): requests per window for each api_key, and for
 # each client address on the methods without a key.
 PARCOURS_OPEN311_RATE_LIMIT = env.int("PARCOURS_OPEN311_RATE_LIMIT", default=120)
@@ -312,10 +348,50 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # Agents' secrets are not shown in the admin: an administrator resets a device by deleting it.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PARCOURS_OTP_MAX_FAILURES = env.int("PARCOURS_OTP_MAX_FAILURES", default=5)
-PARCOURS_PASSWORD_MAX_FAILURES = env.int("PARCOURS_PASSWORD_MAX_FAILURES", default=10)
 PARCOURS_SIGN_IN_LOCKOUT_SECONDS = env.int("PARCOURS_SIGN_IN_LOCKOUT_SECONDS", default=15 * 60)
+# Every password check (citizens' and agents' sign-in pages, the admin site) goes
+# through django-axes (docs/security.md): after PARCOURS_PASSWORD_MAX_FAILURES wrong
+# passwords for one address from one IP, that pair is refused, even with the right
+# password, for PARCOURS_SIGN_IN_LOCKOUT_SECONDS; a success clears the count. The
+# attempts are rows of the database, shared by every app server and listed in the
+# admin; `manage.py axes_reset_username <address>` lifts a lock.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env.int("PARCOURS_PASSWORD_MAX_FAILURES", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(seconds=PARCOURS_SIGN_IN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The address is passed as ``username`` to authenticate(), by every sign-in form.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "parcours.accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "parcours.accounts.views.client_address"
+AXES_LOCKOUT_CALLABLE = "parcours.accounts.lockout.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+# One line per lock in the logs, not one per attempt.
+AXES_VERBOSE = False
 # How long the code may be typed after the password (seconds), enrolment included.
 PARCOURS_AGENT_SIGN_IN_MAX_AGE = 15 * 60
+
+# Content Security Policy (django-csp, docs/security.md): pages load scripts, styles,
+# images and fonts from the site only, run no inline script, and cannot be framed. The
+# one inline <style> (the neutral theme's brand colours) carries the request's nonce.
+# Views with needs of their own set a narrower or wider policy with csp.decorators
+# (the API's interactive documentation) or their own header (document previews).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        # The design system's icons are SVG data: URLs in its style sheets.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -218,7 +218,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(client, 
 
 
 def test_repeated_wrong_passwords_lock_the_address_out(client, agent_1, settings):
-    settings.PARCOURS_PASSWORD_MAX_FAILURES = 2
+    settings.AXES_FAILURE_LIMIT = 2
     wrong = {"email": agent_1.user.email, "password": "pas le bon"}
     client.post(reverse("backoffice:login"), wrong)
 
@@ -227,7 +227,7 @@ def test_repeated_wrong_passwords_lock_the_address_out(client, agent_1, settings
 
     assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert right.status_code == HTTPStatus.TOO_MANY_REQUESTS
-    assert "bloquée pendant 15 minutes" in right.text
+    assert "Réessayez dans 15 minutes." in right.text
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from parcours.accounts import two_factor
+from parcours.accounts import lockout, two_factor
 from parcours.accounts.models import User
 from parcours.accounts.views import safe_next
 from parcours.organisations import permissions
@@ -72,28 +72,22 @@ def sign_in(request):
     if _signed_in_agent(request):
         return redirect(next_url or "backoffice:home")
     form = AgentSignInForm(data=request.POST if request.method == "POST" else None)
-    status = HTTPStatus.OK
     if form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
-        try:
-            two_factor.PASSWORD_LOCKOUT.check(email)
-            user = authenticate(request, username=email, password=form.cleaned_data["password"])
-            if user is None:
-                remaining = two_factor.PASSWORD_LOCKOUT.fail(email)
-                form.add_error(
-                    None,
-                    _(
-                        "Adresse électronique ou mot de passe incorrect. Il vous reste "
-                        "%(count)s essais avant un blocage temporaire."
-                    )
-                    % {"count": remaining},
+        credentials = {"username": email, "password": form.cleaned_data["password"]}
+        # Axes refuses the check while this address is locked from this client; its
+        # middleware then answers with the "too many attempts" page (accounts.lockout).
+        user = authenticate(request, **credentials)
+        if user is None and not getattr(request, "axes_locked_out", False):
+            form.add_error(
+                None,
+                _(
+                    "Adresse électronique ou mot de passe incorrect. Il vous reste "
+                    "%(count)s essais avant un blocage temporaire."
                 )
-        except two_factor.LockedOut as error:
-            form.add_error(None, error.message)
-            status = HTTPStatus.TOO_MANY_REQUESTS
-            user = None
+                % {"count": lockout.remaining_attempts(request, credentials)},
+            )
         if user is not None:
-            two_factor.PASSWORD_LOCKOUT.reset(email)
             if not permissions.uses_backoffice(agent_for(user)):
                 return render(
                     request,
@@ -110,9 +104,7 @@ def sign_in(request):
             }
             step = "backoffice:verify" if two_factor.confirmed_device(user) else "backoffice:enrol"
             return redirect(_with_next(step, next_url))
-    return render(
-        request, "backoffice/sign_in/password.html", {"form": form, "next": next_url}, status=status
-    )
+    return render(request, "backoffice/sign_in/password.html", {"form": form, "next": next_url})
 
 
 @never_cache
