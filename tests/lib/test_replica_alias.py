@@ -161,6 +161,10 @@ def test_the_agents_search_finds_through_the_replica(client, agent_1, citizen_a,
     assert citizen_a.family_name in response.content.decode()
     assert any("people_person" in q for q in sql(replica["replica"]))
     assert writes(replica["replica"]) == []
+    # The units the agent reads fully (a permission): the primary.
+    units = 'SELECT "organisations_unit"."id"'
+    assert any(q.startswith(units) for q in sql(replica["primary"]))
+    assert not any(q.startswith(units) for q in sql(replica["replica"]))
 
 
 def test_writes_inside_use_replica_go_to_the_primary(replica):

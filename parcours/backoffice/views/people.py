@@ -137,6 +137,7 @@ def search(request):
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     people, cases = [], []
     if query:
+        scope_unit_ids = access_selectors.scope_unit_ids(agent)  # a permission: the primary
         # A search may miss a change made a second ago: the read replica will do.
         with use_replica():
             people = list(people_search.people(agent, query))
@@ -145,7 +146,7 @@ def search(request):
                     agent,
                     query,
                     readable_ids=access_selectors.readable_cases(agent).values("pk"),
-                    scope_unit_ids=access_selectors.scope_unit_ids(agent),
+                    scope_unit_ids=scope_unit_ids,
                 )
             )
     return render(
