@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
@@ -14,6 +15,7 @@ from django.utils.http import urlencode, urlsafe_base64_encode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from parcours.outbox.services import outbox_put
 from parcours.people.models import Person
 
 from .models import User
@@ -117,21 +119,33 @@ def magic_link_request(*, email: str, client: str, base_url: str, next_url: str 
         if not user.is_active:
             logger.info("No sign-in link for inactive account %s", user.pk)
             return
-        path = reverse(
-            "accounts:magic_link_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": magic_link_token.make_token(user),
-            },
-        )
-        if next_url:
-            path += "?" + urlencode({"next": next_url})
-        from .tasks import send_magic_link
+        # The link itself is made by the worker when the email leaves (outgoing.py): no
+        # usable link is ever stored in the outbox.
+        from .outgoing import magic_link_email
 
-        url, language = base_url + path, get_language() or settings.LANGUAGE_CODE
-        transaction.on_commit(
-            lambda: send_magic_link.enqueue(email=user.email, url=url, language=language)
+        outbox_put(
+            handler=magic_link_email,
+            key=f"magic-link:{user.pk}:{uuid.uuid4().hex}",
+            user_id=user.pk,
+            base_url=base_url,
+            next_url=next_url,
+            language=get_language() or settings.LANGUAGE_CODE,
+            requested_at=timezone.now().isoformat(),
         )
+
+
+def magic_link_url(*, user: User, base_url: str, next_url: str = "") -> str:
+    """A sign-in link for ``user``, valid ``PARCOURS_MAGIC_LINK_MAX_AGE`` seconds."""
+    path = reverse(
+        "accounts:magic_link_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": magic_link_token.make_token(user),
+        },
+    )
+    if next_url:
+        path += "?" + urlencode({"next": next_url})
+    return base_url + path
 
 
 def _count_or_refuse(what: str) -> None:

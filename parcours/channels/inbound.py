@@ -36,6 +36,7 @@ from parcours.contacts.enums import MessageDirection
 from parcours.contacts.models import Message
 from parcours.contacts.services import BODY_MAX_LENGTH, answer_due_on
 from parcours.organisations.models import Unit
+from parcours.outbox.services import outbox_put
 from parcours.people.models import Person
 
 from . import addresses, uploads
@@ -284,7 +285,7 @@ def receive(*, envelope_from: str, recipients: list[str], content: bytes) -> Inb
                     )
                 inbound.status = InboundStatus.TRIAGE
                 inbound.save()
-        _acknowledge_after_commit(inbound)
+        _acknowledge(inbound)
     return inbound
 
 
@@ -344,9 +345,9 @@ def file_from_triage(
     return inbound
 
 
-def _acknowledge_after_commit(inbound: InboundEmail) -> None:
+def _acknowledge(inbound: InboundEmail) -> None:
     """One acknowledgement a day per sender at most: even a robot we failed to spot
-    cannot make us loop."""
+    cannot make us loop. Recorded in the outbox, in the transaction of the reception."""
     recent = (
         InboundEmail.objects.filter(
             from_address=inbound.from_address,
@@ -358,6 +359,10 @@ def _acknowledge_after_commit(inbound: InboundEmail) -> None:
     )
     if recent or not inbound.from_address:
         return
-    from .tasks import send_inbound_acknowledgement
+    from .outgoing import inbound_acknowledgement_email
 
-    transaction.on_commit(lambda: send_inbound_acknowledgement.enqueue(inbound_id=inbound.pk))
+    outbox_put(
+        handler=inbound_acknowledgement_email,
+        key=f"inbound:{inbound.pk}:acknowledgement",
+        inbound_id=inbound.pk,
+    )

@@ -72,13 +72,14 @@ class SmsNotification:
     def should_send(self) -> bool:
         return bool(self.wanted() and sms.is_mobile(self.phone))
 
-    def send(self) -> bool:
+    def outgoing(self) -> "sms.OutgoingSms | None":
+        """The text message to send, or None (what the outbox sends)."""
         if not self.should_send():
-            return False
+            return None
         language = (self.person.preferred_language if self.person else "") or settings.LANGUAGE_CODE
         with translation.override(language):
             body = self.text()
-        return sms.send_sms(self.phone, body) == 1
+        return sms.OutgoingSms(to=self.phone, body=body)
 
 
 class CaseEventSms(SmsNotification):

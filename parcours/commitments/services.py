@@ -28,6 +28,7 @@ from parcours.contacts.models import Message
 from parcours.notifications.notifications import EmailNotification
 from parcours.organisations import permissions
 from parcours.organisations.models import Agent, Unit
+from parcours.outbox.services import outbox_put
 
 from .enums import AlertStatus
 from .models import CommitmentAlert
@@ -239,4 +240,21 @@ def digests(today: datetime.date | None = None) -> list[CommitmentDigest]:
 
 
 def send_digests(today: datetime.date | None = None) -> int:
-    return sum(digest.send() for digest in digests(today))
+    """Record the day's digests in the outbox, one per agent and day (a second run the
+    same day records nothing more). Returns how many are to be sent."""
+    from .outgoing import commitment_digest_email
+
+    day = (today or timezone.localdate()).isoformat()
+    count = 0
+    with transaction.atomic():
+        for digest in digests(today):
+            if not digest.should_send():
+                continue
+            outbox_put(
+                handler=commitment_digest_email,
+                key=f"commitment-digest:{day}:{digest.agent.pk}",
+                agent_id=digest.agent.pk,
+                alert_ids=[alert.pk for alert in digest.alerts],
+            )
+            count += 1
+    return count

@@ -24,14 +24,6 @@ def can_text(phone: str) -> bool:
     return is_mobile(phone)
 
 
-def send_text(phone: str, body: str) -> int:
-    if not can_text(phone):
-        return 0
-    from parcours.channels.sms import send_sms
-
-    return send_sms(phone, body)
-
-
 class MandateNotification(EmailNotification):
     def __init__(self, mandate: Mandate):
         self.mandate = mandate
@@ -60,10 +52,13 @@ class MandateNotification(EmailNotification):
                 render_to_string(f"notifications/sms/{self.template_name}.txt", context).split()
             )
 
-    def send(self) -> bool:
-        sent = super().send()
-        texted = send_text(self.mandate.phone, self.text())
-        return bool(sent or texted)
+    def outgoing_sms(self):
+        """The text message to send, or None (what the outbox sends beside the email)."""
+        if not can_text(self.mandate.phone):
+            return None
+        from parcours.channels.sms import OutgoingSms
+
+        return OutgoingSms(to=self.mandate.phone, body=self.text())
 
 
 class MandateCodeNotification(MandateNotification):

@@ -203,12 +203,13 @@ def mandate_send_code(*, mandate: Mandate, by) -> None:
         if can_text(mandate.phone)
         else mandate.email
     )
-    mandate.save(update_fields=["code_hash", "code_expires_at", "code_attempts", "code_sent_to"])
-    from .tasks import send_mandate_code
+    from .outgoing import put_code
 
-    transaction.on_commit(
-        lambda: send_mandate_code.enqueue(mandate_id=mandate.pk, code=code, minutes=CODE_MINUTES)
-    )
+    with transaction.atomic():
+        mandate.save(
+            update_fields=["code_hash", "code_expires_at", "code_attempts", "code_sent_to"]
+        )
+        put_code(mandate, code=code, minutes=CODE_MINUTES)
 
 
 def _count_code_or_refuse(mandate: Mandate) -> None:
@@ -363,7 +364,8 @@ def mandate_start_case(*, mandate: Mandate, procedure: Procedure, by) -> Case:
 
 
 def record_act(*, mandate: Mandate, kind: str, by, description: str, case=None) -> MandateAct:
-    """Record one act under the mandate and tell the person after the commit."""
+    """Record one act under the mandate, and in the same transaction what tells the
+    person (parcours.outbox)."""
     act = MandateAct.objects.create(
         organisation_id=mandate.organisation_id,
         mandate=mandate,
@@ -372,9 +374,9 @@ def record_act(*, mandate: Mandate, kind: str, by, description: str, case=None) 
         description=str(description)[:300],
         actor=by,
     )
-    from .tasks import send_mandate_act
+    from .outgoing import put_act
 
-    transaction.on_commit(lambda: send_mandate_act.enqueue(act_id=act.pk))
+    put_act(act)
     return act
 
 

@@ -73,13 +73,6 @@ class EmailNotification:
         """The email to send, or None when it should not be sent (what the outbox sends)."""
         return self.build() if self.should_send() else None
 
-    def send(self) -> bool:
-        message = self.outgoing()
-        if message is None:
-            return False
-        message.send()
-        return True
-
 
 class CaseNotification(EmailNotification):
     """About a case (``self.case``): its page on the portal, where agents of the handling

@@ -1,6 +1,6 @@
 """Tell the citizen, in plain words, what happened on their case.
 
-Each email is recorded in the outbox within the transaction of the change itself
+Each email (and text message) is recorded in the outbox within the transaction of the change itself
 (parcours.outbox): nobody is told about a change that was rolled back, and a change that
 committed is always told, once, even if a worker dies while sending.
 """
@@ -12,9 +12,14 @@ from . import emails
 
 
 def notify_case_event(event: CaseEvent) -> None:
+    """The email, and for a change of state the text message to those who chose SMS:
+    siblings in the outbox, written in the transaction of the event."""
     if not event.visible_to_citizen:
         return
     outbox_put(handler=emails.case_event_email, key=f"case_event:{event.pk}", event_id=event.pk)
+    from parcours.channels.outgoing import put_case_event_sms
+
+    put_case_event_sms(event)
 
 
 def notify_case_corrected(correction: CaseCorrection) -> None:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import OutboxMessage
-from .services import outbox_retry
+from .services import masked_arguments, outbox_retry
 
 
 @admin.register(OutboxMessage)
@@ -15,7 +15,16 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["idempotency_key", "request_id"]
     date_hierarchy = "created_at"
     actions = ["retry"]
-    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+    # The arguments are shown with their secrets (one-time codes) masked.
+    fields = readonly_fields = [
+        "shown_arguments" if field.name == "arguments" else field.name
+        for field in OutboxMessage._meta.fields
+        if field.name != "id"
+    ]
+
+    @admin.display(description=_("arguments"))
+    def shown_arguments(self, obj):
+        return masked_arguments(obj)
 
     def has_add_permission(self, request):
         return False

@@ -9,8 +9,8 @@ from .enums import OutboxStatus
 
 
 class OutboxMessage(models.Model):
-    """A side effect (an email today; an SMS or a webhook tomorrow) recorded in the same
-    transaction as the change that causes it, and delivered afterwards by a worker.
+    """A side effect (an email, a text message; a webhook the same way) recorded in the
+    same transaction as the change that causes it, and delivered afterwards by a worker.
 
     A rolled-back change leaves no row, so nobody is told about something that did not
     happen; a committed change always leaves one, so nothing is lost if a process dies

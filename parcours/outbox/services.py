@@ -36,15 +36,53 @@ from .models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 _HANDLER_MARK = "_parcours_outbox_handler"
+_HIDDEN_MARK = "_parcours_outbox_hidden"
+# What the admin shows instead of a secret argument.
+HIDDEN_VALUE = "••••••"
 
 
-def outbox_handler(function: Callable) -> Callable:
+def outbox_handler(function: Callable | None = None, *, secret: tuple[str, ...] = ()):
     """Mark a function as a deliverer of outbox rows. It is called with the row's
     arguments and returns what to send: an EmailMessage, an object with a
     ``deliver(*, idempotency_key)`` method (SMS, webhook), or None for nothing to send.
-    Only marked functions are ever called, whatever a row says."""
-    setattr(function, _HANDLER_MARK, True)
-    return function
+    Only marked functions are ever called, whatever a row says.
+
+    ``secret`` names arguments that must not outlive the sending (a one-time code):
+    they are masked in the admin and erased from the row as soon as it is sent, found
+    to have nothing to send, or given up. The handler is then called without them and
+    must return None (there is nothing left to send)."""
+
+    def mark(function: Callable) -> Callable:
+        setattr(function, _HANDLER_MARK, True)
+        setattr(function, _HIDDEN_MARK, tuple(secret))
+        return function
+
+    return mark(function) if function is not None else mark
+
+
+def secret_arguments(path: str) -> tuple[str, ...]:
+    """The names of a handler's secret arguments; all of them if the handler is unknown."""
+    try:
+        return getattr(_resolve(path), _HIDDEN_MARK, ())
+    except Exception:  # a row whose handler is gone: show nothing of it
+        return ("*",)
+
+
+def masked_arguments(row: OutboxMessage) -> dict:
+    secret = secret_arguments(row.handler)
+    return {
+        name: HIDDEN_VALUE if "*" in secret or name in secret else value
+        for name, value in (row.arguments or {}).items()
+    }
+
+
+def _erase_secrets(row: OutboxMessage) -> list[str]:
+    """Drop the secret arguments of a finished row; the fields to save."""
+    secret = secret_arguments(row.handler)
+    if not secret or "*" in secret or not any(name in row.arguments for name in secret):
+        return []
+    row.arguments = {name: value for name, value in row.arguments.items() if name not in secret}
+    return ["arguments"]
 
 
 def _path(handler: Callable | str) -> str:
@@ -123,8 +161,10 @@ class Delivery:
         row.sent_at = None
         row.lease_until = None
         row.last_error = f"{error.__class__.__name__}: {error}"[:2000]
+        erased = []
         if row.attempts >= settings.PARCOURS_OUTBOX_MAX_ATTEMPTS:
             row.status = OutboxStatus.DEAD
+            erased = _erase_secrets(row)
             logger.error(
                 "Outbox message %s failed for good after %s attempts: %s",
                 row.idempotency_key,
@@ -148,6 +188,7 @@ class Delivery:
                 "last_error",
                 "next_attempt_at",
                 "attempts",
+                *erased,
             ]
         )
 
@@ -163,14 +204,23 @@ class Delivery:
         row.sent_at = timezone.now() if payload is not None else None
         row.lease_until = None
         row.last_error = ""
+        arguments = row.arguments
         try:
             with transaction.atomic():  # a savepoint: the mark goes if the sending fails
                 row.save(
-                    update_fields=["status", "sent_at", "lease_until", "last_error", "attempts"]
+                    update_fields=[
+                        "status",
+                        "sent_at",
+                        "lease_until",
+                        "last_error",
+                        "attempts",
+                        *_erase_secrets(row),
+                    ]
                 )
                 if payload is not None:
                     self._send(row, payload)
         except Exception as error:
+            row.arguments = arguments  # still in the row: the savepoint rolled back
             self._failed(row, error)
 
     def deliver_locked(self, queryset) -> OutboxMessage | None:
@@ -224,7 +274,16 @@ class Delivery:
         row.sent_at = timezone.now() if payload is not None else None
         row.lease_until = None
         row.last_error = ""
-        row.save(update_fields=["status", "sent_at", "lease_until", "last_error", "attempts"])
+        row.save(
+            update_fields=[
+                "status",
+                "sent_at",
+                "lease_until",
+                "last_error",
+                "attempts",
+                *_erase_secrets(row),
+            ]
+        )
 
     def deliver(self, queryset) -> OutboxMessage | None:
         if connection.features.has_select_for_update_skip_locked:

@@ -15,6 +15,7 @@ from parcours.commitments.models import CommitmentAlert
 from parcours.commitments.services import send_digests, watch_commitments
 from parcours.contacts.enums import MessageDirection
 from parcours.contacts.models import Message
+from parcours.outbox.services import deliver_due
 from tests.factories import CaseFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
@@ -115,6 +116,9 @@ def test_an_unanswered_message_is_flagged(organisation, unit_1, citizen_a, time_
 def test_the_digest_goes_to_the_agent_and_the_unit_s_manager(case, agent_1, manager, agent_2):
     watch_commitments(today=datetime.date(2026, 10, 17))
     assert send_digests() == 2
+    send_digests()  # a second run the same day records nothing more
+    assert deliver_due() == 2
+    assert deliver_due() == 0
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted([agent_1.user.email, manager.user.email])
     body = mail.outbox[0].body

@@ -13,6 +13,7 @@ from parcours.listening.errors import ListeningError
 from parcours.listening.models import FeedbackInvitation, FeedbackResponse
 from parcours.listening.services import feedback
 from parcours.listening.tasks import feedback_invitations
+from parcours.outbox.services import deliver_due
 
 pytestmark = pytest.mark.sqlite
 
@@ -28,6 +29,7 @@ def sent_invitation(decided_case):
     later = timezone.now() + feedback.FEEDBACK_DELAY + datetime.timedelta(minutes=1)
     assert feedback.collect_invitations() == 1
     assert feedback.send_due_invitations(now=later) == 1
+    deliver_due()  # the workers' relay sends what the job recorded in the outbox
     return FeedbackInvitation.objects.get()
 
 
@@ -46,6 +48,7 @@ def test_a_decision_gives_one_invitation_sent_once_by_email(decided_case, citize
     later = timezone.now() + feedback.FEEDBACK_DELAY + datetime.timedelta(minutes=1)
     assert feedback.send_due_invitations(now=later) == 1
     assert feedback.send_due_invitations(now=later) == 0
+    assert deliver_due() == 1
     (message,) = mail.outbox
     assert message.to == [citizen_a.email]
     assert "2026-SCO-000042" in message.body
@@ -58,6 +61,7 @@ def test_a_person_who_declined_news_by_email_is_not_sent_a_survey(decided_case, 
     later = timezone.now() + feedback.FEEDBACK_DELAY + datetime.timedelta(minutes=1)
     assert feedback.send_due_invitations(now=later) == 0
     assert FeedbackInvitation.objects.get().status == InvitationStatus.NOT_SENT
+    assert deliver_due() == 0
     assert mail.outbox == []
 
 
@@ -214,6 +218,7 @@ def test_a_person_who_chose_text_messages_gets_the_survey_by_sms(decided_case, c
     feedback.collect_invitations()
     later = timezone.now() + feedback.FEEDBACK_DELAY + datetime.timedelta(minutes=1)
     assert feedback.send_due_invitations(now=later) == 1
+    assert deliver_due() == 1
     (text,) = sms.outbox
     assert text.to == "+33612345678"
     assert "/avis/" in text.body

@@ -22,3 +22,13 @@ def nothing():
 
 def not_marked(number: int):
     return EmailMessage("Jamais", "Jamais.", to=["nobody@example.org"])
+
+
+@outbox_handler(secret=("code",))
+def code_email(number: int, code: str = "", fail: bool = False):
+    """Sends a one-time code; without it (erased), there is nothing left to send."""
+    if not code:
+        return None
+    if fail:
+        raise ConnectionError("the relay is down")
+    return EmailMessage("Votre code", f"Code : {code}", to=[f"person{number}@example.org"])

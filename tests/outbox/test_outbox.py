@@ -16,7 +16,14 @@ from parcours.contacts.models import Message
 from parcours.notifications import services as notifications
 from parcours.outbox.enums import OutboxStatus
 from parcours.outbox.models import OutboxMessage
-from parcours.outbox.services import backoff, deliver_due, deliver_one, outbox_put, outbox_retry
+from parcours.outbox.services import (
+    HIDDEN_VALUE,
+    backoff,
+    deliver_due,
+    deliver_one,
+    outbox_put,
+    outbox_retry,
+)
 
 from . import handlers
 
@@ -223,3 +230,52 @@ def test_only_a_superuser_may_send_failed_rows_again_from_the_admin(rf, agent_1)
     assert "retry" not in admin.get_actions(request)
     agent_1.user.is_superuser = True
     assert "retry" in admin.get_actions(request)
+
+
+def put_code(number: int, **extra) -> OutboxMessage:
+    return outbox_put(
+        handler=handlers.code_email, key=f"code:{number}", number=number, code="123456", **extra
+    )
+
+
+@pytest.mark.parametrize(
+    "deliver", [lambda row: deliver_due(), lambda row: deliver_one(row.pk)], ids=["relay", "task"]
+)
+def test_a_secret_argument_is_erased_from_the_row_once_sent(db, deliver):
+    deliver(put_code(1))
+
+    row = OutboxMessage.objects.get()
+    assert row.status == OutboxStatus.SENT
+    assert row.arguments == {"number": 1}
+    (message,) = mail.outbox
+    assert "123456" in message.body
+
+
+@override_settings(PARCOURS_OUTBOX_MAX_ATTEMPTS=2, PARCOURS_OUTBOX_BACKOFF_SECONDS=0)
+def test_a_secret_argument_stays_for_the_retries_and_goes_when_the_row_is_given_up(db):
+    row = put_code(1, fail=True)
+
+    deliver_due()
+    row.refresh_from_db()
+    assert (row.status, row.arguments["code"]) == (OutboxStatus.PENDING, "123456")
+
+    deliver_due()
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.DEAD
+    assert row.arguments == {"number": 1, "fail": True}
+
+    # Sent again by an operator: the code is gone, so nothing is sent.
+    outbox_retry(queryset=OutboxMessage.objects.all())
+    deliver_due()
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.SKIPPED
+    assert mail.outbox == []
+
+
+def test_the_admin_masks_secret_arguments(db, rf):
+    row = put_code(1)
+    admin = site._registry[OutboxMessage]
+
+    assert admin.shown_arguments(row) == {"number": 1, "code": HIDDEN_VALUE}
+    assert admin.shown_arguments(put(2)) == {"number": 2}
+    assert "arguments" not in admin.get_fields(rf.get("/"), row)

@@ -11,7 +11,6 @@ import email.policy
 import os
 import signal
 import threading
-from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -24,6 +23,7 @@ from parcours.notifications.services import notify_message_to_citizen
 from parcours.outbox import tasks as outbox_tasks
 from parcours.outbox.enums import OutboxStatus
 from parcours.outbox.models import OutboxMessage
+from parcours.worker import enqueue as worker_enqueue
 from tests.process_support import (
     free_port,
     production_environment,
@@ -91,8 +91,13 @@ def batch(draft, citizen_a, agent_1, monkeypatch):
     """100 emails to the citizen in the outbox, as the agents' messages leave them: the
     test process itself delivers nothing (its fast-path task is switched off)."""
     monkeypatch.setattr(services, "_after_commit_render_receipt", lambda receipt: None)
+    queue = worker_enqueue.enqueue_on_commit
     monkeypatch.setattr(
-        outbox_tasks, "deliver_outbox_message", SimpleNamespace(enqueue=lambda **kwargs: None)
+        worker_enqueue,
+        "enqueue_on_commit",
+        lambda task, **kwargs: (
+            None if task is outbox_tasks.deliver_outbox_message else queue(task, **kwargs)
+        ),
     )
     case = services.case_submit(case=draft, by=citizen_a.user)
     OutboxMessage.objects.all().delete()  # the receipt: not part of this batch

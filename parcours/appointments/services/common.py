@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,6 +23,7 @@ from parcours.appointments.models import (
 from parcours.organisations import permissions
 from parcours.organisations.models import Agent, Unit
 from parcours.organisations.selectors import agent_for
+from parcours.outbox.services import outbox_put
 from parcours.people.models import Person
 
 REASON_MAX_LENGTH = 1_000
@@ -302,11 +303,16 @@ def record(appointment: Appointment, kind: str, *, by=None, note: str = "", data
 
 
 def notify(appointment: Appointment, kind: str, **extra) -> None:
-    from parcours.appointments.tasks import send_appointment_email
+    """Record the email in the outbox, in the transaction of the change. Each change
+    bumps the calendar sequence, which tells two moves of one appointment apart."""
+    from parcours.appointments.outgoing import appointment_email
 
-    appointment_id = appointment.pk
-    transaction.on_commit(
-        lambda: send_appointment_email.enqueue(appointment_id=appointment_id, kind=kind, **extra)
+    outbox_put(
+        handler=appointment_email,
+        key=f"appointment:{appointment.pk}:{kind}:{appointment.ics_sequence}",
+        appointment_id=appointment.pk,
+        kind=kind,
+        **extra,
     )
 
 

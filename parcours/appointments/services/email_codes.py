@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from parcours.appointments.errors import AppointmentError
 from parcours.appointments.models import EmailCode
+from parcours.outbox.services import outbox_put
 
 EMAIL_CODE_SALT = "parcours.appointments.email_code"
 EMAIL_CODE_MAX_ATTEMPTS = 5
@@ -40,7 +41,7 @@ def _count_or_refuse(what: str) -> None:
         )
 
 
-def _code_hash(code_id: int, email: str, code: str) -> str:
+def code_hash(code_id: int, email: str, code: str) -> str:
     return salted_hmac(EMAIL_CODE_SALT, f"{code_id}|{email}|{code}").hexdigest()
 
 
@@ -64,13 +65,16 @@ def email_code_send(*, email: str, client: str, now: datetime.datetime | None = 
             code_hash="",
             expires_at=now + datetime.timedelta(seconds=settings.PARCOURS_MAGIC_LINK_MAX_AGE),
         )
-        record.code_hash = _code_hash(record.pk, email, code)
+        record.code_hash = code_hash(record.pk, email, code)
         record.save(update_fields=["code_hash"])
-        from parcours.appointments.tasks import send_email_code
+        from parcours.appointments.outgoing import email_code_email
 
-        language = get_language() or settings.LANGUAGE_CODE
-        transaction.on_commit(
-            lambda: send_email_code.enqueue(email=email, code=code, language=language)
+        outbox_put(
+            handler=email_code_email,
+            key=f"appointment-code:{record.pk}",
+            code_id=record.pk,
+            code=code,
+            language=get_language() or settings.LANGUAGE_CODE,
         )
     return record
 
@@ -94,7 +98,7 @@ def email_code_verify(
                 _("Trop d'essais pour ce code : demandez-en un nouveau."), field="code"
             )
         record.attempts += 1
-        matches = constant_time_compare(record.code_hash, _code_hash(record.pk, email, code))
+        matches = constant_time_compare(record.code_hash, code_hash(record.pk, email, code))
         if matches:
             record.verified_at = now
         record.save(update_fields=["attempts", "verified_at"])

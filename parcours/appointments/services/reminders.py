@@ -12,15 +12,18 @@ from parcours.appointments.models import (
     AppointmentReminder,
     AppointmentType,
 )
+from parcours.outbox.services import outbox_put
 
 
 def send_due_reminders(*, now: datetime.datetime | None = None, limit: int = 1_000) -> int:
     """Queue the reminders that are due. For each appointment, only the closest reminder
     due is sent (the others are recorded as replaced), and none that falls before the
     booking or the last move: the confirmation has just said it all. Idempotent: the
-    unique constraint on reminders keeps two runs from sending twice."""
-    from parcours.appointments.tasks import send_appointment_email
-    from parcours.channels.tasks import send_appointment_reminder_sms
+    unique constraint on reminders keeps two runs from sending twice, and the email and
+    the text message are recorded in the outbox in the same transaction as the
+    reminder."""
+    from parcours.appointments.outgoing import appointment_email
+    from parcours.channels.outgoing import appointment_reminder_sms
 
     now = now or timezone.now()
     types_by_hours = defaultdict(list)
@@ -69,15 +72,17 @@ def send_due_reminders(*, now: datetime.datetime | None = None, limit: int = 1_0
                     )
                     for hours in hours_list
                 )
-                transaction.on_commit(
-                    lambda pk=appointment_pk: send_appointment_email.enqueue(
-                        appointment_id=pk, kind="reminder"
-                    )
+                key = f"appointment:{appointment_pk}:reminder:{starts_at.isoformat()}:{closest}"
+                outbox_put(
+                    handler=appointment_email,
+                    key=f"{key}:email",
+                    appointment_id=appointment_pk,
+                    kind="reminder",
                 )
-                transaction.on_commit(
-                    lambda pk=appointment_pk: send_appointment_reminder_sms.enqueue(
-                        appointment_id=pk
-                    )
+                outbox_put(
+                    handler=appointment_reminder_sms,
+                    key=f"{key}:sms",
+                    appointment_id=appointment_pk,
                 )
         except IntegrityError:
             continue  # another run got there first

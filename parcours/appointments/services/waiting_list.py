@@ -16,6 +16,7 @@ from parcours.appointments.models import (
     AppointmentType,
     WaitingListEntry,
 )
+from parcours.outbox.services import outbox_put
 from parcours.people.models import Person
 
 from .common import (
@@ -32,10 +33,14 @@ MIN_OFFER_MINUTES = 15
 
 
 def _notify_entry(entry: WaitingListEntry, kind: str) -> None:
-    from parcours.appointments.tasks import send_waiting_list_email
+    """Record the email in the outbox, in the transaction of the change. An entry may be
+    offered several slots in turn: the slot and the offer's end tell them apart."""
+    from parcours.appointments.outgoing import waiting_list_email
 
-    entry_id = entry.pk
-    transaction.on_commit(lambda: send_waiting_list_email.enqueue(entry_id=entry_id, kind=kind))
+    key = f"waiting-list:{entry.pk}:{kind}"
+    if kind == "offer":
+        key += f":{entry.offered_starts_at.isoformat()}:{entry.offer_expires_at.isoformat()}"
+    outbox_put(handler=waiting_list_email, key=key, entry_id=entry.pk, kind=kind)
 
 
 def waiting_list_join(

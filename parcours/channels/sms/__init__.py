@@ -69,8 +69,22 @@ def get_backend(path: str | None = None):
 
 def send_sms(to: str, body: str) -> int:
     """Send one text message now. Returns 1 when sent, 0 when the number cannot
-    receive one. Call it after the transaction commits (from a task)."""
+    receive one. Called by the outbox's workers (``OutgoingSms``), never inside a
+    transaction that may roll back."""
     number = normalise_number(to)
     if not number:
         return 0
     return get_backend().send_messages([SmsMessage(to=number, body=body)])
+
+
+@dataclasses.dataclass
+class OutgoingSms:
+    """A text message returned by an outbox handler (parcours.outbox): the worker calls
+    ``deliver`` once the change that caused it has committed."""
+
+    to: str
+    body: str
+
+    def deliver(self, *, idempotency_key: str) -> None:
+        if send_sms(self.to, self.body) != 1:
+            raise ValueError(f"The SMS backend did not send the text message {idempotency_key}")

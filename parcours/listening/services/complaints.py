@@ -19,6 +19,7 @@ from parcours.commitments.selectors import commitment_for, due_on
 from parcours.lib.working_days import add_working_days
 from parcours.organisations import permissions
 from parcours.organisations.models import Agent, Unit
+from parcours.outbox.services import outbox_put
 from parcours.people.models import Person
 
 from ..enums import ComplaintChannel, ComplaintEventKind, ComplaintStatus, RootCause
@@ -103,13 +104,20 @@ def complaint_file(
         complaint.cases.set(cases)
         _event(complaint, ComplaintEventKind.RECEIVED, actor=by, now=now)
         _event(complaint, ComplaintEventKind.ACKNOWLEDGED, now=now)
-        from ..tasks import send_complaint_notification
-
-        pk = complaint.pk
-        transaction.on_commit(
-            lambda: send_complaint_notification.enqueue(complaint_id=pk, kind="acknowledged")
-        )
+        _notify(complaint, "acknowledged")
     return complaint
+
+
+def _notify(complaint: Complaint, kind: str) -> None:
+    """Record the email to the complainant in the outbox, in the change's transaction."""
+    from ..outgoing import complaint_email
+
+    outbox_put(
+        handler=complaint_email,
+        key=f"complaint:{complaint.pk}:{kind}",
+        complaint_id=complaint.pk,
+        kind=kind,
+    )
 
 
 def may_work(agent: Agent | None, complaint: Complaint) -> bool:
@@ -154,12 +162,7 @@ def complaint_answer(
         complaint.handler = complaint.handler or by
         complaint.save()
         _event(complaint, ComplaintEventKind.ANSWERED, actor=by.user, now=now)
-        from ..tasks import send_complaint_notification
-
-        pk = complaint.pk
-        transaction.on_commit(
-            lambda: send_complaint_notification.enqueue(complaint_id=pk, kind="answered")
-        )
+        _notify(complaint, "answered")
     return complaint
 
 
@@ -167,7 +170,7 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
     """Mark each open complaint past its date as escalated, once, and tell the unit's
     managers. Idempotent: an escalated complaint is not escalated again."""
     now = now or timezone.now()
-    from ..tasks import send_complaint_escalation
+    from ..outgoing import complaint_escalation_email
 
     count = 0
     overdue = Complaint.objects.overdue(timezone.localdate(now)).filter(escalated_at__isnull=True)
@@ -179,8 +182,11 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
             if not updated:
                 continue
             _event(complaint, ComplaintEventKind.ESCALATED, visible=True, now=now)
-            pk = complaint.pk
-            transaction.on_commit(lambda pk=pk: send_complaint_escalation.enqueue(complaint_id=pk))
+            outbox_put(
+                handler=complaint_escalation_email,
+                key=f"complaint:{complaint.pk}:escalated",
+                complaint_id=complaint.pk,
+            )
             count += 1
     return count
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from parcours.organisations import permissions
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Agent, Unit
+from parcours.outbox.services import outbox_put
 
 from .. import tokens
 from ..enums import ExperienceStatus
@@ -118,10 +119,13 @@ def experience_submit(
             experience.confirmation_nonce = tokens.new_nonce()
         experience.save()
         if not signed_in:
-            from ..tasks import send_experience_confirmation
+            from ..outgoing import experience_confirmation_email
 
-            pk = experience.pk
-            transaction.on_commit(lambda: send_experience_confirmation.enqueue(experience_id=pk))
+            outbox_put(
+                handler=experience_confirmation_email,
+                key=f"experience:{experience.pk}:confirmation",
+                experience_id=experience.pk,
+            )
     return experience
 
 
@@ -251,10 +255,14 @@ def experience_reply(*, experience: Experience, by: Agent, reply: str, now=None)
     experience.replied_at = experience.replied_at or now
     experience.replied_by = by
     experience.reply_signature = (experience.unit or experience.organisation).name
-    experience.save(update_fields=["reply", "replied_at", "replied_by", "reply_signature"])
-    if first_reply:
-        from ..tasks import send_experience_reply
+    with transaction.atomic():
+        experience.save(update_fields=["reply", "replied_at", "replied_by", "reply_signature"])
+        if first_reply:
+            from ..outgoing import experience_reply_email
 
-        pk = experience.pk
-        transaction.on_commit(lambda: send_experience_reply.enqueue(experience_id=pk))
+            outbox_put(
+                handler=experience_reply_email,
+                key=f"experience:{experience.pk}:reply",
+                experience_id=experience.pk,
+            )
     return experience

@@ -29,6 +29,7 @@ from parcours.cases.enums import CaseChannel, Transition
 from parcours.cases.models import CaseEvent
 from parcours.contacts.enums import CallbackStatus, MessageDirection
 from parcours.contacts.models import CallbackRequest, Message
+from parcours.outbox.services import outbox_put
 from parcours.people.enums import Channel
 from parcours.people.models import Person
 
@@ -216,9 +217,10 @@ def send_due_invitations(now: datetime.datetime | None = None) -> int:
     """Send the invitations whose time has come by the person's channel: a text message
     if they chose SMS (and gave a mobile number), otherwise an email if they accept
     news by email. The others are marked ``not_sent``. Each is claimed (row lock, skip
-    locked) and marked in a transaction; the message leaves once it has committed.
-    Returns how many were sent."""
+    locked), marked and recorded in the outbox in one transaction: sent once, even if
+    the worker dies. Returns how many were queued for sending."""
     from ..notifications import FeedbackInvitationNotification, FeedbackInvitationSms
+    from ..outgoing import feedback_invitation_message
 
     now = now or timezone.now()
     sent = 0
@@ -226,7 +228,6 @@ def send_due_invitations(now: datetime.datetime | None = None) -> int:
         status=InvitationStatus.SCHEDULED, send_after__lte=now, expires_at__gt=now
     ).values_list("pk", flat=True)
     for pk in list(due.iterator(chunk_size=500)):
-        outgoing = None
         with transaction.atomic():
             invitation = (
                 FeedbackInvitation.objects.select_for_update(skip_locked=True, of=("self",))
@@ -236,21 +237,23 @@ def send_due_invitations(now: datetime.datetime | None = None) -> int:
             )
             if invitation is None:
                 continue  # another worker has it
+            channel = "sms"
             message = FeedbackInvitationSms(invitation)
             if not message.should_send():
-                message = FeedbackInvitationNotification(invitation)
+                channel, message = "email", FeedbackInvitationNotification(invitation)
             if message.should_send():
                 invitation.status = InvitationStatus.SENT
                 invitation.sent_at = now
-                outgoing = message
+                outbox_put(
+                    handler=feedback_invitation_message,
+                    key=f"feedback-invitation:{invitation.pk}",
+                    invitation_id=invitation.pk,
+                    channel=channel,
+                )
                 sent += 1
             else:
                 invitation.status = InvitationStatus.NOT_SENT
             invitation.save(update_fields=["status", "sent_at"])
-        # Out of the transaction (the task runs in autocommit): the row says "sent" first,
-        # so a crash here loses one invitation rather than sending one twice.
-        if outgoing is not None:
-            outgoing.send()
     return sent
 
 

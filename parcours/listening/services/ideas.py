@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from parcours.organisations import permissions
 from parcours.organisations.models import Agent, Organisation
 from parcours.organisations.selectors import agent_for
+from parcours.outbox.services import outbox_put
 
 from ..enums import AuthorKind, IdeaStatus
 from ..errors import ListeningError
@@ -122,10 +123,16 @@ def idea_set_status(
         idea.status_reason = reason
         idea.status_changed_at = now
         idea.save(update_fields=["status", "status_reason", "status_changed_at"])
-        from ..tasks import send_idea_status_changed
+        from ..outgoing import idea_status_email
 
-        pk = change.pk
-        transaction.on_commit(lambda: send_idea_status_changed.enqueue(change_id=pk))
+        # One email to each supporter of the idea.
+        for user_id in idea.supports.order_by("pk").values_list("user_id", flat=True):
+            outbox_put(
+                handler=idea_status_email,
+                key=f"idea-status:{change.pk}:{user_id}",
+                change_id=change.pk,
+                user_id=user_id,
+            )
     return change
 
 
