@@ -11,6 +11,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from parcours.lib.csp import inline_style_hashes
 from parcours.observability.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -374,14 +375,20 @@ PARCOURS_AGENT_SIGN_IN_MAX_AGE = 15 * 60
 
 # Content Security Policy (django-csp, docs/security.md): pages load scripts, styles,
 # images and fonts from the site only, run no inline script, and cannot be framed. The
-# one inline <style> (the neutral theme's brand colours) carries the request's nonce.
+# one inline <style> of the themes (the neutral theme's brand colours) carries the
+# request's nonce; the server error page, rendered without a request, is allowed by the
+# hash of its <style>, computed from the template.
 # Views with needs of their own set a narrower or wider policy with csp.decorators
 # (the API's interactive documentation) or their own header (document previews).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, NONCE],
+        "style-src": [
+            SELF,
+            NONCE,
+            *inline_style_hashes(BASE_DIR / "parcours" / "templates" / "500.html"),
+        ],
         # The design system's icons are SVG data: URLs in its style sheets.
         "img-src": [SELF, "data:"],
         "font-src": [SELF],

@@ -1,10 +1,13 @@
 """Every page is served with a strict Content Security Policy (django-csp): scripts,
 styles, images and fonts from the site only, no inline script, no framing. The browser test beside this one loads the main pages under it."""
 
+import base64
+import hashlib
 import re
 from http import HTTPStatus
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 STRICT = {
@@ -59,3 +62,10 @@ def test_json_answers_are_not_given_a_nonce_they_do_not_use(client, db):
     response = client.get(reverse("healthz"))
 
     assert "nonce-" not in response.get("Content-Security-Policy", "")
+
+
+def test_the_server_error_page_s_style_is_allowed_by_its_hash(settings):
+    css = re.search(r"<style>(.*?)</style>", render_to_string("500.html"), re.DOTALL).group(1)
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+
+    assert f"'sha256-{digest}'" in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"]

@@ -3,6 +3,8 @@ Content Security Policy without a single violation: every violation event and ev
 console message about the policy is collected and shown."""
 
 import pytest
+from csp.utils import build_policy
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.backoffice.test_backoffice_browser import sign_in_verified
@@ -57,6 +59,7 @@ def test_the_main_pages_load_without_a_policy_violation(
         "procedure": (anonymous, reverse("portal:procedure", args=[procedure.slug])),
         "sign-in": (anonymous, reverse("login")),
         "agents' sign-in": (anonymous, reverse("backoffice:login")),
+        "admin site's sign-in": (anonymous, reverse("admin:login")),
         "not found": (anonymous, "/nulle-part/"),
         "citizen's cases": (citizen, reverse("portal:cases")),
         "citizen's profile": (citizen, reverse("portal:profile")),
@@ -89,3 +92,29 @@ def test_the_listener_does_see_a_violation(live_server, browser):
 
     assert any(line.startswith("style-src") for line in found)
     assert any(line.startswith("img-src") for line in found)
+
+
+def test_the_server_error_page_keeps_its_own_styles_under_the_policy(browser):
+    """The 500 page is rendered without a request, so without a nonce: its <style> is
+    allowed by its hash, and it needs nothing else from the site."""
+    context = browser.new_context()
+    context.add_init_script(LISTEN)
+    page = context.new_page()
+    page.route(
+        "http://parcours.test/",
+        lambda route: route.fulfill(
+            status=500,
+            body=render_to_string("500.html"),
+            headers={
+                "Content-Type": "text/html; charset=utf-8",
+                "Content-Security-Policy": build_policy(),
+            },
+        ),
+    )
+    page.goto("http://parcours.test/")
+    found = page.evaluate("window.__csp")
+    width = page.eval_on_selector("main", "e => getComputedStyle(e).maxWidth")
+    context.close()
+
+    assert found == []
+    assert width == "640px"
