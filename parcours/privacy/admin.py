@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AccessLogEntry, OutOfScopeAccess, RightsRequest
+from .models import AccessLogEntry, OutOfScopeAccess, RightsRequest, RightsRequestEvent
 
 
 @admin.register(OutOfScopeAccess)
@@ -22,17 +22,51 @@ class OutOfScopeAccessAdmin(admin.ModelAdmin):
         return False
 
 
+class RightsRequestEventInline(admin.TabularInline):
+    model = RightsRequestEvent
+    fields = ["created_at", "kind", "actor_name", "message"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(RightsRequest)
 class RightsRequestAdmin(admin.ModelAdmin):
-    """The persons' requests about their data: answered within a month (due date)."""
+    """The persons' requests about their data and their steps, read-only: they are
+    answered in the agents' space (*Demandes sur les données*), where each step is
+    told to the person; changing them here would tell them nothing."""
 
     list_display = ["created_at", "person", "kind", "status", "due_on", "organisation"]
     list_filter = ["status", "kind", "organisation"]
     search_fields = ["person__family_name", "person__email", "details"]
-    readonly_fields = ["organisation", "person", "case", "kind", "details", "created_at", "due_on"]
-    fields = [*readonly_fields, "status", "answer", "answered_at", "answered_by"]
+    fields = [
+        "organisation",
+        "person",
+        "case",
+        "kind",
+        "details",
+        "created_at",
+        "due_on",
+        "status",
+        "handler",
+        "taken_at",
+        "extended_at",
+        "extension_reason",
+        "refusal_ground",
+        "answer",
+        "answered_at",
+        "answered_by",
+    ]
+    readonly_fields = fields
+    inlines = [RightsRequestEventInline]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
