@@ -14,6 +14,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
+from django.test import RequestFactory
 from django.utils import timezone
 
 from parcours.accounts.models import User
@@ -21,6 +22,7 @@ from parcours.cases import clock, queue, services
 from parcours.cases.enums import CaseChannel, CaseState, DecisionOutcome, EventKind
 from parcours.cases.lifecycle import RULES, Actor
 from parcours.cases.models import Case, CaseEvent, Decision, Receipt, ReferenceCounter
+from parcours.cases.private_fields import private_specs
 from parcours.catalog import form_definition
 from parcours.catalog.enums import ImplicitDecision
 from parcours.catalog.models import Commitment, Procedure
@@ -185,6 +187,20 @@ def test_every_procedure_version_keeps_its_file_as_the_studio_imports_it(demo, d
         assert content["legal"]["appeal_routes"]
 
 
+def test_some_open_cases_have_their_private_fields_filled_by_their_referent(demo, db):
+    events = CaseEvent.objects.filter(
+        kind=EventKind.NOTE, data__has_key="private_fields"
+    ).select_related("case__referent")
+    assert events.exists()
+    assert {e.case.procedure.code for e in events} == {"SCO", "STA", "LOG"}
+    for event in events:
+        assert not event.visible_to_citizen
+        assert event.actor_id == event.case.referent.user_id
+        assert set(event.data["private_fields"]) == {
+            spec["name"] for spec in private_specs(event.case)
+        }
+
+
 @pytest.mark.parametrize(
     ("email", "role"),
     [(story.ADMIN_EMAIL, "superuser")]
@@ -192,7 +208,8 @@ def test_every_procedure_version_keeps_its_file_as_the_studio_imports_it(demo, d
     + [(c.email, "citizen") for c in story.CITIZEN_LOGINS],
 )
 def test_demo_logins_authenticate(demo, db, email, role):
-    user = authenticate(username=email, password=story.DEMO_PASSWORD)
+    # Sign-in attempts are counted per request (django-axes): give it one.
+    user = authenticate(RequestFactory().post("/"), username=email, password=story.DEMO_PASSWORD)
 
     assert user is not None
     assert user.email == email

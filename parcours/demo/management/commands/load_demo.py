@@ -12,6 +12,7 @@ from parcours.demo.mandates import seed_mandates
 from parcours.demo.message_templates import seed_message_templates
 from parcours.demo.open311 import seed_open311
 from parcours.demo.privacy import seed_privacy
+from parcours.demo.private_fields import seed_private_fields
 from parcours.demo.statistics import seed_statistics
 from parcours.demo.two_factor import enrol_demo_agents
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         seed_listening(seed)
         seed_mandates(seed)
         seed_journeys(seed)
+        seed_private_fields(seed)
         seed_statistics()
         seed_privacy()
         self.stdout.write(
