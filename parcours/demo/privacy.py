@@ -1,6 +1,7 @@
 """The demo's access journal and data requests: what the two demo citizens see in
-"Mes données" (agents who opened their cases, and why), and the procedures' retention
-basis for the register."""
+"Mes données" (agents who opened their cases, and why), a data request of Alice's taken
+in charge by the manager of the unit handling her first case (their "Demandes sur les
+données"), and the procedures' retention basis for the register."""
 
 import datetime
 
@@ -10,6 +11,7 @@ from parcours.catalog.models import Procedure
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Agent
 from parcours.privacy.enums import JournalAction, JournalPurpose, JournalVia
+from parcours.privacy.handling import rights_request_take
 from parcours.privacy.journal import record_access
 from parcours.privacy.rights import rights_request_create
 
@@ -60,10 +62,18 @@ def seed_privacy() -> int:
             now=alice_case.submitted_at + datetime.timedelta(minutes=1),
         )
         written += 1
-        rights_request_create(
+        request = rights_request_create(
             user=alice_case.person.user,
             person_id=alice_case.person_id,
             kind="correction",
             details="Mon numéro de téléphone a changé : 06 12 34 56 78.",
         )
+        manager = (
+            Agent.objects.filter(units=alice_case.unit, is_active=True, role=AgentRole.UNIT_MANAGER)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        if manager is not None:
+            rights_request_take(request=request, agent=manager)
     return written
