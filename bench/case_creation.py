@@ -17,6 +17,15 @@ scenario after the other, requests per second and latencies of:
    created and submitted as a case).
 
 The database is dropped at the end, even when a step fails. See README.md.
+
+Figures (November 2026, the shared 2-core machine, load average 9 to 13, 15 s per
+scenario, 4 clients, two runs of each version taking turns), requests per second as a
+ratio of the minimal view's: before the submission committed once and took the
+reference counter last, web form 0.08 and 0.05, API 0.02 and 0.03; after, web form
+0.09 and 0.14, API 0.03 and 0.05 (9.5 and 12.3 reports a second, p95 647 and 413 ms).
+The target of 0.3 is not met: a report costs about 22 ms of CPU against 0.4 ms for the
+minimal view, and reports to one procedure wait for each other on its reference
+counter through about ten round trips to PostgreSQL (README.md, "What remains").
 """
 
 import sys
@@ -421,7 +430,11 @@ def report(results: list[Result], created: dict, args) -> None:
         f"(HTTP requests of the flow), API {api.requests_per_second / ceiling:.2f} "
         f"(one request, one case); target 0.30."
     )
-    print(f"Finished at {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M:%S} UTC.")
+    one, five, _fifteen = os.getloadavg()
+    print(
+        f"Finished at {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M:%S} UTC, load average "
+        f"{one:.1f} (1 min), {five:.1f} (5 min)."
+    )
 
 
 if __name__ == "__main__":
