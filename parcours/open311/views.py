@@ -101,6 +101,8 @@ def requests(request, fmt):
 
 
 def _create(request, fmt):
+    # Counted per address before the key is checked, so that keys cannot be guessed.
+    services.rate_limit(_client(request))
     data = request.POST
     organisation = selectors.jurisdiction_for(
         data.get("jurisdiction_id") or request.GET.get("jurisdiction_id")

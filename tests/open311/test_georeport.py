@@ -614,6 +614,19 @@ def test_the_key_has_its_own_count(client, street_report, key, settings):
     assert Case.objects.count() == 1
 
 
+def test_wrong_keys_are_counted_per_address_so_keys_cannot_be_guessed(
+    client, street_report, settings
+):
+    settings.PARCOURS_OPEN311_RATE_LIMIT = 2
+    for guess in ("cle-1", "cle-2"):
+        assert errors_of(post(client, report(guess)), HTTPStatus.FORBIDDEN)
+
+    response = post(client, report("cle-3"))
+
+    assert errors_of(response, HTTPStatus.TOO_MANY_REQUESTS)
+    assert 1 <= int(response["Retry-After"]) <= 60
+
+
 def test_the_street_report_form_is_the_demo_one():
     fields = {f["name"]: f for f in STREET_REPORT.definition["fields"]}
     assert fields["description"]["open311"] == "description"
