@@ -2,6 +2,7 @@
 for an operator."""
 
 import datetime
+from http import HTTPStatus
 
 import pytest
 from django.contrib.admin.sites import site
@@ -9,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from parcours.contacts.enums import MessageDirection
@@ -279,3 +281,18 @@ def test_the_admin_masks_secret_arguments(db, rf):
     assert admin.shown_arguments(row) == {"number": 1, "code": HIDDEN_VALUE}
     assert admin.shown_arguments(put(2)) == {"number": 2}
     assert "arguments" not in admin.get_fields(rf.get("/"), row)
+
+
+def test_the_admin_page_of_a_row_shows_its_code_masked(db, client):
+    from tests.factories import UserFactory
+
+    row = put_code(1)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:outbox_outboxmessage_change", args=[row.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "code:1" in page
+    assert HIDDEN_VALUE in page
+    assert "123456" not in page
