@@ -30,7 +30,8 @@ from parcours.cases.models import Case
 from parcours.organisations import permissions
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Agent
-from parcours.people.enums import DisputeStatus, IdentityField
+from parcours.people import validity
+from parcours.people.enums import DataOrigin, DisputeStatus, IdentityField
 from parcours.people.models import IdentityDispute, Person
 
 from .enums import (
@@ -282,6 +283,8 @@ def _apply_correction(request: RightsRequest, agent: Agent, field: str, value: s
     person = Person.objects.select_for_update().get(pk=request.person_id)
     old = getattr(person, field)
     setattr(person, field, new)
+    # Checked by an agent: reused for the period set for its kind (people.validity).
+    validity.mark(person, validity.kinds_of([field]), origin=DataOrigin.VERIFIED, at=now)
     try:
         person.full_clean()
     except ValidationError as error:
