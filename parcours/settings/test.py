@@ -27,5 +27,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # Nothing is collected in tests: the live server serves static files from the finders.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# django-axes stays on, with its database handler: each xdist worker has its own test
+# database, and tests/conftest.py empties the cache (rate limits) around each test.
 # Text messages are kept in memory (parcours.channels.sms.outbox), like emails.
 SMS_BACKEND = "parcours.channels.sms.backends.locmem.SmsBackend"
