@@ -40,7 +40,11 @@ def locked_out(request, original_response=None, credentials: dict | None = None)
     response = render(
         request,
         "accounts/locked_out.html",
-        {"minutes": minutes},
+        {
+            "minutes": minutes,
+            # The email link opens the citizens' space, not the agents' nor the admin.
+            "offer_email_link": not request.path.startswith(("/agents/", "/admin/")),
+        },
         status=HTTPStatus.TOO_MANY_REQUESTS,
     )
     response["Retry-After"] = str(minutes * 60)

@@ -136,3 +136,20 @@ def test_an_administrator_lifts_a_lock_with_the_command(client, citizen_a):
     right = _try(client, _citizen_form, citizen_a.user, PASSWORD)
 
     assert right.status_code == HTTPStatus.FOUND
+
+
+@pytest.mark.parametrize(
+    ("who", "form", "offered"),
+    [
+        pytest.param("citizen_a", _citizen_form, True, id="citizens"),
+        pytest.param("agent_1", _agent_form, False, id="agents"),
+        pytest.param("superuser", _admin_form, False, id="admin site"),
+    ],
+)
+def test_the_lock_page_offers_the_email_link_only_to_citizens(client, request, who, form, offered):
+    user = _user(request, who)
+    for _attempt in range(3):
+        locked = _try(client, form, user, "pas le bon")
+
+    assert (reverse("accounts:magic_link") in locked.text) is offered
+    assert reverse("portal:contact") in locked.text
