@@ -29,6 +29,9 @@ class SmsMessage:
     to: str
     body: str
     sender: str = ""
+    # The outbox's idempotency key: the same on every attempt, for providers that
+    # accept a client reference and drop a message they have already received.
+    reference: str = ""
 
     def __post_init__(self):
         self.sender = self.sender or settings.SMS_SENDER
@@ -67,14 +70,14 @@ def get_backend(path: str | None = None):
     return import_string(path or settings.SMS_BACKEND)()
 
 
-def send_sms(to: str, body: str) -> int:
+def send_sms(to: str, body: str, *, reference: str = "") -> int:
     """Send one text message now. Returns 1 when sent, 0 when the number cannot
     receive one. Called by the outbox's workers (``OutgoingSms``), never inside a
     transaction that may roll back."""
     number = normalise_number(to)
     if not number:
         return 0
-    return get_backend().send_messages([SmsMessage(to=number, body=body)])
+    return get_backend().send_messages([SmsMessage(to=number, body=body, reference=reference)])
 
 
 @dataclasses.dataclass
@@ -86,5 +89,5 @@ class OutgoingSms:
     body: str
 
     def deliver(self, *, idempotency_key: str) -> None:
-        if send_sms(self.to, self.body) != 1:
+        if send_sms(self.to, self.body, reference=idempotency_key) != 1:
             raise ValueError(f"The SMS backend did not send the text message {idempotency_key}")
