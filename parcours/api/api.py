@@ -56,8 +56,10 @@ api = NinjaAPI(
     version="1",
     description=str(
         gettext_lazy(
-            "L'API des agents : leur file, prendre le dossier suivant, lire un dossier, "
-            "écrire à l'usager, faire avancer un dossier. Voir docs/api.md."
+            "L'API de Parcours. Sans jeton : le catalogue des démarches publiées. Avec le "
+            "jeton d'un agent : sa file, prendre le dossier suivant, ses dossiers, lire un "
+            "dossier et ses échanges, écrire à l'usager, noter un appel ou une visite, faire "
+            "avancer un dossier, les rendez-vous. Voir docs/api.md."
         )
     ),
     auth=TokenAuth(),
@@ -433,3 +435,12 @@ def case_transition(request, reference: str, payload: TransitionIn):
         )
     case = TRANSITIONS[Transition(payload.transition)](case, request.auth, payload)
     return detail(case)
+
+
+# ---------------------------------------------------------------------------
+# Operations in their own modules (they use the helpers above)
+
+from . import cases, procedures  # noqa: E402
+
+api.add_router("/procedures", procedures.router, tags=["procedures"])
+api.add_router("", cases.router, tags=["cases"])

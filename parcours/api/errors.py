@@ -76,6 +76,8 @@ def validation_message(error: dict) -> str:
         return _("Ce texte ne doit pas dépasser %(limit)s caractères.") % {
             "limit": context.get("max_length")
         }
+    if kind == "string_pattern_mismatch":
+        return _("Ce texte contient des caractères qui ne sont pas admis ici.")
     if kind == "string_too_short":
         return _("Ce texte ne doit pas être vide.")
     if kind.startswith("date_") or kind.startswith("datetime_"):

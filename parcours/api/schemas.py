@@ -2,7 +2,7 @@
 error, not silently ignored."""
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -10,8 +10,11 @@ from pydantic import ConfigDict, Field
 from parcours.appointments.enums import AppointmentNeed, BookingChannel
 from parcours.appointments.services import LANGUAGE_MAX_LENGTH
 from parcours.appointments.services import REASON_MAX_LENGTH as APPOINTMENT_REASON_MAX_LENGTH
-from parcours.cases.enums import OPEN_STATES, CaseChannel, Transition
+from parcours.cases.enums import OPEN_STATES, CaseChannel, CaseState, Transition
 from parcours.cases.services import REASON_MAX_LENGTH
+from parcours.catalog.enums import Theme
+from parcours.channels.enums import ContactChannel, ContactDirection
+from parcours.channels.services import OUTCOME_MAX_LENGTH, SUBJECT_MAX_LENGTH
 from parcours.contacts.services import BODY_MAX_LENGTH
 
 
@@ -264,3 +267,219 @@ class AppointmentOut(Schema):
     cancelled_by: str
     cancel_reason: str
     events: list[AppointmentEventOut]
+
+
+# ---------------------------------------------------------------------------
+# Lists: pages
+
+# Text the database can store (PostgreSQL refuses NUL), and identifiers as written.
+TEXT = r"^[^\x00]*$"
+SLUG = r"^[-a-zA-Z0-9_]+$"
+
+
+class PageIn(StrictIn):
+    page: int = Field(1, ge=1, description="number of the page, from 1")
+    page_size: int = Field(25, ge=1, le=100, description="items per page, 100 at most")
+
+
+class PageOut(Schema):
+    count: int = Field(description="items on every page")
+    page: int
+    pages: int
+    page_size: int
+    next: str | None = Field(description="address of the next page, null on the last")
+    previous: str | None = Field(description="address of the previous page, null on the first")
+
+
+# ---------------------------------------------------------------------------
+# Procedures (public)
+
+ThemeName = Literal[tuple(Theme.values)]  # type: ignore[valid-type]
+
+
+class ProcedureFilters(PageIn):
+    organisation: str | None = Field(
+        None, max_length=100, pattern=SLUG, description="slug of the administration"
+    )
+    unit: str | None = Field(
+        None, max_length=100, pattern=SLUG, description="slug of the handling unit"
+    )
+    postcode: str | None = Field(
+        None,
+        max_length=10,
+        pattern=SLUG,
+        description="a postcode of the territory the handling unit serves",
+    )
+    theme: ThemeName | None = None
+    q: str | None = Field(
+        None, max_length=200, pattern=TEXT, description="words of the title or description"
+    )
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+
+
+class TerritoryUnitOut(Schema):
+    slug: str
+    name: str
+    territory: str
+
+
+class ProcedureSummaryOut(Schema):
+    code: str
+    slug: str
+    title: str
+    summary: str
+    theme: str
+    theme_label: str
+    organisation: OrganisationOut
+    unit: TerritoryUnitOut | None
+
+
+class ProceduresOut(PageOut):
+    results: list[ProcedureSummaryOut]
+
+
+class ChoiceOut(Schema):
+    value: Any
+    label: str
+
+
+class ConditionOut(Schema):
+    field: str = Field(description="name of an earlier field")
+    equals: Any = Field(description="the answer to that field that shows this one")
+
+
+class FormFieldOut(Schema):
+    name: str
+    label: str
+    type: str = Field(description="text, textarea, email, phone, date, integer, decimal, …")
+    required: bool
+    help: str | None
+    choices: list[ChoiceOut]
+    show_if: ConditionOut | None = Field(description="shown and asked only when it holds")
+    fields: list["FormFieldOut"] = Field(description="a group's questions, for each line")
+    max_length: Any
+    min: Any
+    max: Any
+    min_items: Any
+    max_items: Any
+    prefill: Any
+
+
+FormFieldOut.model_rebuild()
+
+
+class RequiredDocumentOut(Schema):
+    code: str
+    label: str
+    help: str
+    required: bool
+    valid_days: int = Field(
+        description="days a copy the person already gave stays reusable; 0: never"
+    )
+
+
+class VersionOut(Schema):
+    number: int
+    published_at: datetime.datetime | None
+    documents: list[RequiredDocumentOut]
+    form: list[FormFieldOut]
+
+
+class LabelledOut(Schema):
+    code: str
+    label: str
+
+
+class DecisionRuleOut(Schema):
+    delay: int
+    delay_unit: str
+    delay_label: str
+    implicit_decision: str = Field(description="what silence means when the delay passes")
+    implicit_decision_label: str
+
+
+class ProcedureDetailOut(ProcedureSummaryOut):
+    description: str
+    who_can_apply: str
+    what_happens_next: str
+    help: str
+    life_situations: list[LabelledOut]
+    decision: DecisionRuleOut
+    legal_basis: str
+    appeal_routes: str
+    version: VersionOut | None = Field(description="the published version; null if none yet")
+
+
+# ---------------------------------------------------------------------------
+# Cases and contacts
+
+CaseStateName = Literal[tuple(s for s in CaseState.values if s != CaseState.DRAFT)]  # type: ignore[valid-type]
+ContactChannelName = Literal[ContactChannel.PHONE.value, ContactChannel.COUNTER.value]  # type: ignore[valid-type]
+ContactDirectionName = Literal[tuple(ContactDirection.values)]  # type: ignore[valid-type]
+
+
+class CaseFilters(PageIn):
+    state: CaseStateName | None = None
+    procedure: str | None = Field(
+        None, max_length=50, pattern=SLUG, description="code of a procedure"
+    )
+    unit: str | None = Field(
+        None, max_length=100, pattern=SLUG, description="slug of one of my units"
+    )
+    channel: Channel | None = None
+    updated_since: datetime.datetime | None = Field(
+        None, description="changed at or after this moment (ISO 8601)"
+    )
+    submitted_from: datetime.date | None = Field(None, description="submitted on or after")
+    submitted_to: datetime.date | None = Field(None, description="submitted on or before")
+
+
+class CaseListItemOut(CaseSummaryOut):
+    updated_at: datetime.datetime
+
+
+class CasesOut(PageOut):
+    results: list[CaseListItemOut]
+
+
+class ContactOut(Schema):
+    kind: str = Field(
+        description="message, phone, counter, post, callback_request or callback_attempt"
+    )
+    id: int
+    at: datetime.datetime
+    direction: str = Field(description="inbound (from the person) or outbound")
+    subject: str
+    body: str
+    by: str = Field(description="the agent, or empty when the person wrote or asked")
+    unit: UnitOut | None
+    details: dict = Field(description="what only this kind has (a call-back's day, …)")
+
+
+class CaseContactsOut(Schema):
+    case: str
+    results: list[ContactOut]
+
+
+class ContactIn(StrictIn):
+    channel: ContactChannelName = Field(description="phone: a call; counter: a visit")
+    direction: ContactDirectionName = ContactDirection.INBOUND.value
+    subject: str = Field(max_length=SUBJECT_MAX_LENGTH, pattern=TEXT)
+    outcome: str = Field("", max_length=OUTCOME_MAX_LENGTH, pattern=TEXT)
+    occurred_at: datetime.datetime | None = Field(None, description="now when absent")
+    case: str | None = Field(
+        None, max_length=50, pattern=TEXT, description="reference of the person's case"
+    )
+    email: str | None = Field(
+        None, max_length=254, pattern=TEXT, description="without case: the person's"
+    )
+    phone: str | None = Field(
+        None, max_length=32, pattern=TEXT, description="without case nor email"
+    )
+    unit: str | None = Field(
+        None, max_length=100, pattern=SLUG, description="slug of one of my units"
+    )

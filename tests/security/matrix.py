@@ -131,6 +131,20 @@ def open311_report(w):
     )
 
 
+def webhook(w):
+    """A webhook endpoint of the world's organisation (made as is: no address check)."""
+    from parcours.webhooks.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=w["procedure"].organisation,
+        name="GRU",
+        url="https://gru.example.fr/parcours",
+        secret="whsec_matrix",
+        events=["case.submitted"],
+    )
+    return {"pk": endpoint.pk}
+
+
 def open311_key(w):
     from parcours.open311.services import open311_key_create
     from parcours.organisations.enums import AgentRole
@@ -388,6 +402,17 @@ RULES: dict[str, Rule] = {
         method="post",
         body={"reason": "Le service est fermé."},
     ),
+    # The catalogue is public; the cases and contacts are the agent's units' (a contact
+    # is recorded on someone the body names: here nobody, so a 422 is "in").
+    "api-v1:procedure_list": Rule(EVERYONE),
+    "api-v1:procedure_read": Rule(EVERYONE, kwargs=lambda w: {"slug": w["procedure"].slug}),
+    "api-v1:case_list": Rule(AGENTS),
+    "api-v1:case_contacts": Rule(UNIT_1_AGENTS, kwargs=case("sent")),
+    "api-v1:contact_create": Rule(
+        AGENTS,
+        method="post",
+        body={"channel": "phone", "subject": "Question", "email": "personne@example.org"},
+    ),
     # --- Open311 GeoReport v2 (docs/open311.md): reading is public by the standard and
     # shows no person; filing a report needs an api_key (tests/open311), never a session.
     "open311:services": Rule(EVERYONE, kwargs=lambda w: street_report(w) and {"fmt": "json"}),
@@ -410,6 +435,13 @@ RULES: dict[str, Rule] = {
     "open311:unknown": Rule(NOBODY, kwargs=lambda w: {"rest": "discovery.json"}),
     "backoffice:open311_keys": Rule(ADMINISTRATORS),
     "backoffice:open311_key_revoke": Rule(ADMINISTRATORS, kwargs=open311_key, method="post"),
+    # Webhooks (docs/webhooks.md): the organisation's administrators only.
+    "backoffice:webhooks": Rule(ADMINISTRATORS),
+    "backoffice:webhook": Rule(ADMINISTRATORS, kwargs=webhook),
+    "backoffice:webhook_ping": Rule(ADMINISTRATORS, kwargs=webhook, method="post"),
+    "backoffice:webhook_rotate": Rule(ADMINISTRATORS, kwargs=webhook, method="post"),
+    "backoffice:webhook_toggle": Rule(ADMINISTRATORS, kwargs=webhook, method="post"),
+    "backoffice:webhook_delete": Rule(ADMINISTRATORS, kwargs=webhook, method="post"),
 }
 
 # ---------------------------------------------------------------------------
