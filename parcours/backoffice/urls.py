@@ -16,6 +16,7 @@ from .views import (
     rights,
     sign_in,
     team,
+    webhooks,
 )
 
 app_name = "backoffice"
@@ -63,6 +64,12 @@ urlpatterns = [
     path("recherche/", people.search, name="search"),
     path("open311/cles/", open311_keys.key_list, name="open311_keys"),
     path("open311/cles/<int:pk>/revoquer/", open311_keys.key_revoke, name="open311_key_revoke"),
+    path("webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.webhook_detail, name="webhook"),
+    path("webhooks/<int:pk>/test/", webhooks.webhook_ping, name="webhook_ping"),
+    path("webhooks/<int:pk>/secret/", webhooks.webhook_rotate, name="webhook_rotate"),
+    path("webhooks/<int:pk>/activation/", webhooks.webhook_toggle, name="webhook_toggle"),
+    path("webhooks/<int:pk>/suppression/", webhooks.webhook_delete, name="webhook_delete"),
     path("acces-hors-service/", people.accesses, name="accesses"),
     path("registre-des-traitements/", register.register, name="processing_register"),
     # People's requests about their data (views/rights.py).

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "parcours.backoffice",
     "parcours.api",
     "parcours.open311",
+    "parcours.webhooks",
     "parcours.demo",
 ]
 
@@ -315,6 +316,10 @@ PARCOURS_OUTBOX_LEASE_SECONDS = env.int("PARCOURS_OUTBOX_LEASE_SECONDS", default
 PARCOURS_OUTBOX_MESSAGE_ID_DOMAIN = env(
     "PARCOURS_OUTBOX_MESSAGE_ID_DOMAIN", default="parcours.invalid"
 )
+# Webhooks (docs/webhooks.md): only https, only to public addresses, unless these
+# are on (development, tests with a local receiver). Never in production.
+PARCOURS_WEBHOOKS_ALLOW_HTTP = env.bool("PARCOURS_WEBHOOKS_ALLOW_HTTP", default=False)
+PARCOURS_WEBHOOKS_ALLOW_PRIVATE = env.bool("PARCOURS_WEBHOOKS_ALLOW_PRIVATE", default=False)
 # How often the worker's scheduler looks for periodic jobs that are due (seconds).
 PARCOURS_SCHEDULER_TICK = env.int("PARCOURS_SCHEDULER_TICK", default=30)
 # A worker that has not been seen for this long is reported as down by /healthz.

@@ -131,6 +131,20 @@ def open311_report(w):
     )
 
 
+def webhook(w):
+    """A webhook endpoint of the world's organisation (made as is: no address check)."""
+    from parcours.webhooks.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=w["procedure"].organisation,
+        name="GRU",
+        url="https://gru.example.fr/parcours",
+        secret="whsec_matrix",
+        events=["case.submitted"],
+    )
+    return {"pk": endpoint.pk}
+
+
 def open311_key(w):
     from parcours.open311.services import open311_key_create
     from parcours.organisations.enums import AgentRole
@@ -421,6 +435,13 @@ RULES: dict[str, Rule] = {
     "open311:unknown": Rule(NOBODY, kwargs=lambda w: {"rest": "discovery.json"}),
     "backoffice:open311_keys": Rule(ADMINISTRATORS),
     "backoffice:open311_key_revoke": Rule(ADMINISTRATORS, kwargs=open311_key, method="post"),
+    # Webhooks (docs/webhooks.md): the organisation's administrators only.
+    "backoffice:webhooks": Rule(ADMINISTRATORS),
+    "backoffice:webhook": Rule(ADMINISTRATORS, kwargs=webhook),
+    "backoffice:webhook_ping": Rule(ADMINISTRATORS, kwargs=webhook, method="post"),
+    "backoffice:webhook_rotate": Rule(ADMINISTRATORS, kwargs=webhook, method="post"),
+    "backoffice:webhook_toggle": Rule(ADMINISTRATORS, kwargs=webhook, method="post"),
+    "backoffice:webhook_delete": Rule(ADMINISTRATORS, kwargs=webhook, method="post"),
 }
 
 # ---------------------------------------------------------------------------
