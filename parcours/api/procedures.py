@@ -8,8 +8,8 @@ the documents are those of the latest *published* version. Mounted under
 """
 
 from http import HTTPStatus
-from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
 
@@ -41,7 +41,7 @@ FIELD_KEYS = (
 router = Router()
 
 
-def published() -> Any:
+def published() -> QuerySet[Procedure]:
     return Procedure.objects.published().select_related("organisation", "handling_unit")
 
 
@@ -100,8 +100,8 @@ def document_out(document: dict) -> dict:
 
 
 def procedure_detail(procedure: Procedure, version: ProcedureVersion | None) -> dict:
-    legal = version_content(version)["legal"] if version else {}
-    public = version_content(version)["public"] if version else {}
+    content = version_content(version) if version else {}
+    legal, public = content.get("legal", {}), content.get("public", {})
     return {
         **procedure_summary(procedure),
         "description": procedure.description,
