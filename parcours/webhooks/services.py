@@ -71,26 +71,22 @@ def _check(*, by: Agent, name: str, url: str, events: list[str], procedures) -> 
         raise WebhookError(_("Seuls les administrateurs de l'administration gèrent les webhooks."))
     name = (name or "").strip()
     if not name:
-        raise WebhookError(_("Nom : donnez un nom à ce point de réception."), field="name")
+        raise WebhookError(_("Donnez un nom à ce point de réception."), field="name")
     if len(name) > NAME_MAX_LENGTH:
         raise WebhookError(
-            _("Nom : pas plus de %(limit)d caractères.") % {"limit": NAME_MAX_LENGTH},
+            _("Le nom ne doit pas dépasser %(limit)d caractères.") % {"limit": NAME_MAX_LENGTH},
             field="name",
         )
     try:
         check_url(url)
     except UnsafeUrl as unsafe:
-        raise WebhookError(
-            _("Adresse de réception : %(reason)s") % {"reason": unsafe.message}, field="url"
-        ) from None
+        raise WebhookError(unsafe.message, field="url") from None
     known = set(WebhookEventType.values)
     if not events or not set(events) <= known:
-        raise WebhookError(
-            _("Événements : choisissez au moins un événement à recevoir."), field="events"
-        )
+        raise WebhookError(_("Choisissez au moins un événement à recevoir."), field="events")
     if any(procedure.organisation_id != by.organisation_id for procedure in procedures):
         raise WebhookError(
-            _("Démarches : choisissez des démarches de votre administration."),
+            _("Choisissez des démarches de votre administration."),
             field="procedures",
         )
     return name

@@ -57,16 +57,25 @@ def test_an_administrator_adds_an_endpoint_and_sees_its_secret_once(
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("changes", "label", "message"),
     [
-        ({"name": ""}, "Nom : donnez un nom à ce point de réception."),
-        ({"url": ""}, "Adresse de réception : indiquez l&#x27;adresse https:// du système."),
-        ({"url": "http://gru.example.fr/"}, "Adresse de réception : L&#x27;adresse doit commencer"),
-        ({"events": []}, "Événements : choisissez au moins un événement à recevoir."),
+        ({"name": ""}, "Nom", "Donnez un nom à ce point de réception."),
+        ({"name": "x" * 101}, "Nom", "Le nom ne doit pas dépasser 100 caractères."),
+        (
+            {"url": ""},
+            "Adresse de réception",
+            "Indiquez l&#x27;adresse https:// du système qui recevra les événements.",
+        ),
+        (
+            {"url": "http://gru.example.fr/"},
+            "Adresse de réception",
+            "L&#x27;adresse doit commencer par https://",
+        ),
+        ({"events": []}, "Événements envoyés", "Choisissez au moins un événement à recevoir."),
     ],
 )
 def test_a_wrong_form_is_refused_politely_keeping_what_was_typed(
-    client, administrator, receiver, changes, message
+    client, administrator, receiver, changes, label, message
 ):
     verified(client, administrator.user)
 
@@ -74,14 +83,14 @@ def test_a_wrong_form_is_refused_politely_keeping_what_was_typed(
 
     page = response.content.decode()
     assert response.status_code == HTTPStatus.OK
-    assert message in page
-    assert page.count(message) == 2  # the summary at the top, and next to the field
+    assert f"{label} : {message}" in page  # the summary at the top names the field
+    assert page.count(message) == 2  # and the message is next to the field too
     assert "<title>Erreur" in page
     assert response.context["new_secret"] is None
     assert not WebhookEndpoint.objects.exists()
     data = form(receiver, **changes)
     if data["name"]:
-        assert 'value="GRU de la ville"' in page
+        assert f'value="{data["name"]}"' in page
     if data["url"]:
         assert f'value="{data["url"]}"' in page
 

@@ -28,8 +28,8 @@ class EndpointForm(forms.Form):
         help_text=gettext_lazy("Le système qui recevra les événements, par exemple « GRU ville »."),
         max_length=webhooks.NAME_MAX_LENGTH,
         error_messages={
-            "required": gettext_lazy("Nom : donnez un nom à ce point de réception."),
-            "max_length": gettext_lazy("Nom : pas plus de %(limit_value)d caractères."),
+            "required": gettext_lazy("Donnez un nom à ce point de réception."),
+            "max_length": gettext_lazy("Le nom ne doit pas dépasser %(limit_value)d caractères."),
         },
     )
     url = forms.CharField(
@@ -40,10 +40,10 @@ class EndpointForm(forms.Form):
         max_length=500,
         error_messages={
             "required": gettext_lazy(
-                "Adresse de réception : indiquez l'adresse https:// du système."
+                "Indiquez l'adresse https:// du système qui recevra les événements."
             ),
             "max_length": gettext_lazy(
-                "Adresse de réception : pas plus de %(limit_value)d caractères."
+                "L'adresse ne doit pas dépasser %(limit_value)d caractères."
             ),
         },
     )
@@ -52,7 +52,7 @@ class EndpointForm(forms.Form):
         choices=WebhookEventType.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": gettext_lazy("Événements : choisissez au moins un événement à recevoir."),
+            "required": gettext_lazy("Choisissez au moins un événement à recevoir."),
         },
     )
     procedures = forms.ModelMultipleChoiceField(
