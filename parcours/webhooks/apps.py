@@ -12,6 +12,7 @@ class WebhooksConfig(AppConfig):
 
         from parcours.cases.models import CaseEvent
 
+        from . import checks  # noqa: F401 (registers the deploy check)
         from .services import on_case_event_saved
 
         # Every case event, wherever it is recorded, in the transaction that records it.

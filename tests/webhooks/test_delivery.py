@@ -229,3 +229,30 @@ def test_a_test_event_goes_through_the_outbox(endpoint, secret, receiver):
     (request,) = receiver.received
     assert json.loads(request["body"])["type"] == "webhook.ping"
     assert verify(secret, request["headers"]["Parcours-Signature"], request["body"], time.time())
+
+
+def test_a_rerouted_case_names_both_units_and_a_note_is_never_sent(
+    draft, citizen_a, agent_1, unit_1, unit_2, administrator, receiver, allow_local
+):
+    from parcours.cases.casework import case_add_note, case_reroute
+
+    rerouted = webhook_endpoint_create(
+        by=administrator,
+        name="Routage",
+        url=receiver.url,
+        events=list(WebhookEventType.values),
+    )[0]
+    case = case_services.case_submit(case=draft, by=citizen_a.user)
+    case_add_note(case=case, by=agent_1.user, text="Note interne : voir le dossier papier.")
+    case_reroute(case=case, by=agent_1.user, unit=unit_2, reason="Relève de la voirie.")
+
+    payloads = [row.arguments["payload"] for row in deliveries(rerouted)]
+    assert [p["type"] for p in payloads] == ["case.rerouted", "case.submitted"]
+    event = payloads[0]["data"]["event"]
+    assert (event["kind"], event["from_unit"], event["to_unit"]) == (
+        "rerouted",
+        unit_1.slug,
+        unit_2.slug,
+    )
+    assert payloads[0]["data"]["case"]["unit"] == unit_2.slug
+    assert "Relève de la voirie" not in json.dumps(payloads)

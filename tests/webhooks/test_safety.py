@@ -100,3 +100,15 @@ def test_an_address_that_turns_private_after_saving_is_not_posted_to(
     row.refresh_from_db()
     assert row.status == OutboxStatus.PENDING
     assert "réseau privé ou local" in row.last_error
+
+
+def test_the_deploy_check_warns_when_the_protection_is_off(settings):
+    from parcours.webhooks.checks import webhooks_protected
+
+    settings.PARCOURS_WEBHOOKS_ALLOW_HTTP = False
+    settings.PARCOURS_WEBHOOKS_ALLOW_PRIVATE = False
+    assert webhooks_protected(None) == []
+
+    settings.PARCOURS_WEBHOOKS_ALLOW_PRIVATE = True
+    (warning,) = webhooks_protected(None)
+    assert "PARCOURS_WEBHOOKS_ALLOW_PRIVATE" in warning.msg
