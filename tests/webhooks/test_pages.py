@@ -4,6 +4,8 @@ the secret shown once, a test event, a new secret, pause and delete."""
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parcours.outbox.models import OutboxMessage
@@ -224,3 +226,23 @@ def test_the_list_shows_failed_deliveries(client, administrator, endpoint):
 
     assert response.context["endpoints"][0].failed == 1
     assert [e.name for e in response.context["endpoints"]] == ["GRU de la ville"]
+
+
+def test_the_list_takes_the_same_queries_however_many_endpoints(
+    client, administrator, endpoint, django_assert_num_queries
+):
+    from parcours.webhooks.services import webhook_ping
+
+    verified(client, administrator.user)
+    client.get(LIST)  # warm the session and the agent's caches
+    with CaptureQueriesContext(connection) as captured:
+        client.get(LIST)
+    few = len(captured.captured_queries)
+    for number in range(3):
+        webhook_ping(endpoint=WebhookEndpoint.objects.create(
+            organisation=endpoint.organisation, name=f"Système {number}",
+            url="https://gru.example.fr/", secret="whsec_x", events=["case.submitted"],
+        ))  # fmt: skip
+
+    with django_assert_num_queries(few):
+        client.get(LIST)
