@@ -23,6 +23,10 @@ scenario, 4 clients, two runs of each version taking turns), requests per second
 ratio of the minimal view's: before the submission committed once and took the
 reference counter last, web form 0.08 and 0.05, API 0.02 and 0.03; after, web form
 0.09 and 0.14, API 0.03 and 0.05 (9.5 and 12.3 reports a second, p95 647 and 413 ms).
+Once the header's account menu stopped building its statement through the ORM on every
+page (10 s per scenario, load average 3 to 9, three runs of each version): web form
+0.10, 0.11 and 0.11 before, 0.19, 0.16 and 0.17 after; a case's 11 requests cost 122 to
+125 ms of CPU in process instead of 140 to 161 (``page_profile.py``).
 The target of 0.3 is not met: a report costs about 22 ms of CPU against 0.4 ms for the
 minimal view, and reports to one procedure wait for each other on its reference
 counter through about ten round trips to PostgreSQL (README.md, "What remains").
