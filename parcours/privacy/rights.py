@@ -59,7 +59,7 @@ def _iso(value):
     return value.isoformat()
 
 
-def person_data(user) -> dict:
+def person_data(user, *, readable: bool = False) -> dict:
     """Everything Parcours holds about the signed-in person, at every administration:
     the JSON download (machine-readable) and, with the labels, the readable copy.
 
@@ -111,7 +111,7 @@ def person_data(user) -> dict:
                     "notify_by_email": person.notify_by_email,
                     "notify_by_sms": person.notify_by_sms,
                 },
-                "cases": [_case_data(case) for case in cases],
+                "cases": [_case_data(case, readable=readable) for case in cases],
                 "messages_without_case": [
                     {
                         "at": _iso(message.created_at),
@@ -240,9 +240,27 @@ def _questions(case: Case) -> dict:
     }
 
 
-def _case_data(case: Case) -> dict:
+def _answers_read(case: Case) -> list[dict]:
+    """Each answer as the person read it on the review page: the question as the form
+    worded it, choices by their label, dates and yes/no in words."""
+    from parcours.portal.apply.forms import answer_display
+
+    version = case.procedure_version
+    definition = (version.form_definition if version else None) or {}
+    answers = case.form_data or {}
+    return [
+        {
+            "question": spec.get("label") or spec["name"],
+            "answer": answer_display(spec, answers[spec["name"]]),
+        }
+        for spec in definition.get("fields", [])
+        if isinstance(spec, dict) and spec.get("name") in answers
+    ]
+
+
+def _case_data(case: Case, *, readable: bool = False) -> dict:
     retention = retention_of(case)
-    return {
+    data = {
         "reference": case.reference,
         "procedure": case.procedure.title,
         "unit": case.unit.name,
@@ -291,6 +309,9 @@ def _case_data(case: Case) -> dict:
             "case_until": _iso(retention["case_until"]),
         },
     }
+    if readable:
+        data["answers_list"] = _answers_read(case)
+    return data
 
 
 # The coded values of the copy, and their labels for the readable copy.
@@ -341,6 +362,15 @@ _MOMENTS = {
 _DAYS = {"birth_date", "decision_due_on", "due_on", "starts_on", "ends_on"}
 
 
+def _parsed(kind, text: str):
+    """A date or moment written in ISO format; any other text (a label that happens to
+    sit under such a key, e.g. ``{"birth_date": "Date de naissance"}``) as it is."""
+    try:
+        return kind.fromisoformat(text)
+    except ValueError:
+        return text
+
+
 def readable_copy(user) -> dict:
     """The same content as :func:`person_data`, for people: each code beside its label
     (``<key>_label``) and dates as dates, for the page to read or print and its PDF."""
@@ -357,9 +387,9 @@ def readable_copy(user) -> dict:
                 shown[key] = item
                 continue
             if key in _MOMENTS and isinstance(item, str):
-                item = datetime.datetime.fromisoformat(item)
+                item = _parsed(datetime.datetime, item)
             elif key in _DAYS and isinstance(item, str):
-                item = datetime.date.fromisoformat(item)
+                item = _parsed(datetime.date, item)
             else:
                 item = walk(item)
             shown[key] = item
@@ -367,14 +397,7 @@ def readable_copy(user) -> dict:
                 shown[f"{key}_label"] = labels[key].get(item, item)
         return shown
 
-    copy = walk(person_data(user))
-    for record in copy["records"]:
-        for case in record["cases"]:
-            case["answers_list"] = [
-                {"question": case["questions"].get(name, name), "answer": answer}
-                for name, answer in (case["answers"] or {}).items()
-            ]
-    return copy
+    return walk(person_data(user, readable=True))
 
 
 def rights_request_create(

@@ -2,6 +2,7 @@
 and its PDF hold the same things (profile with provenance, cases with answers and events,
 documents, messages, appointments, mandates, journeys, access journal); nobody else's."""
 
+import datetime
 import json
 from http import HTTPStatus
 
@@ -88,3 +89,39 @@ def test_the_copy_needs_a_signed_in_person(client):
         response = client.get(reverse(name))
         assert response.status_code == HTTPStatus.FOUND
         assert reverse("login") in response["Location"]
+
+
+def test_the_readable_copy_shows_answers_as_the_form_words_them(citizen_a, submitted):
+    """Choices by their label and dates in words, as on the review page; a label filed
+    under a date's key (a correction asked about the birth date) is shown as it is."""
+    version = submitted.procedure_version
+    definition = {
+        **version.form_definition,
+        "fields": [
+            *version.form_definition["fields"],
+            {
+                "name": "school",
+                "label": "École souhaitée",
+                "type": "choice",
+                "choices": [{"value": "curie", "label": "École Marie-Curie"}],
+            },
+            {"name": "arrival", "label": "Date d'arrivée", "type": "date"},
+        ],
+    }
+    # A published version is frozen; this one is rewritten behind its back for the test.
+    type(version).objects.filter(pk=version.pk).update(form_definition=definition)
+    submitted.form_data = {**submitted.form_data, "school": "curie", "arrival": "2017-02-23"}
+    submitted.save(update_fields=["form_data"])
+
+    (case,) = readable_copy(citizen_a.user)["records"][0]["cases"]
+    answers = {item["question"]: str(item["answer"]) for item in case["answers_list"]}
+    assert answers["École souhaitée"] == "École Marie-Curie"
+    assert answers["Date d'arrivée"] == "23 février 2017"
+    assert case["answers"]["school"] == "curie"  # the JSON keeps the stored value
+
+
+def test_a_label_under_a_dates_key_is_not_read_as_a_date():
+    from parcours.privacy.rights import _parsed
+
+    assert _parsed(datetime.date, "2017-02-23") == datetime.date(2017, 2, 23)
+    assert _parsed(datetime.date, "Date de naissance") == "Date de naissance"
