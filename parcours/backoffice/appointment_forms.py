@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.appointments.enums import BookingChannel
 from parcours.appointments.services import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
-from parcours.portal.appointments.forms import TOO_LONG, DetailsForm, LongTextField
+from parcours.lib.forms import LongTextField
+from parcours.portal.appointments.forms import TOO_LONG, DetailsForm
 
 
 class AgentFilterForm(forms.Form):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.lib.forms import LongTextField
 from parcours.privacy.enums import RefusalGround, RightsRequestKind, RightsRequestStatus
 from parcours.privacy.handling import TEXT_MAX_LENGTH, correctable_choices
 
@@ -28,7 +29,7 @@ class RightsFilterForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    reason = forms.CharField(
+    reason = LongTextField(
         label=_("Pourquoi faut-il deux mois de plus ?"),
         help_text=_(
             "La personne lira cette raison : la complexité de la demande ou le nombre de "
@@ -44,7 +45,7 @@ class ExtendForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    answer = forms.CharField(
+    answer = LongTextField(
         label=_("Votre réponse à la personne"),
         help_text=_("Elle la lit dans son espace et la reçoit par courriel."),
         max_length=TEXT_MAX_LENGTH,
@@ -99,7 +100,7 @@ class RefuseForm(forms.Form):
             "invalid_choice": _("Choisissez le motif légal du refus."),
         },
     )
-    explanation = forms.CharField(
+    explanation = LongTextField(
         label=_("Vos raisons, pour la personne"),
         help_text=_("Appliquez le motif à sa situation, simplement et sans abréviation."),
         max_length=TEXT_MAX_LENGTH,

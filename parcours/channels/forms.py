@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.cases.enums import CaseChannel
 from parcours.contacts.enums import CallbackOutcome, HalfDay
-from parcours.contacts.forms import LongTextField
+from parcours.lib.forms import LongTextField
 
 from .enums import ContactChannel, ContactDirection
 from .services import ASSISTED_CHANNELS, OUTCOME_MAX_LENGTH, SUBJECT_MAX_LENGTH

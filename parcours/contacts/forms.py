@@ -1,18 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.lib.forms import LongTextField
+
 from .enums import HalfDay
 from .services import BODY_MAX_LENGTH, TOPIC_MAX_LENGTH
-
-
-class LongTextField(forms.CharField):
-    """A textarea whose length limit is said and checked on the server, never silently
-    enforced by the browser (which would cut what the person pasted)."""
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        return attrs
 
 
 def body_field() -> LongTextField:

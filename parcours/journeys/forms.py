@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.lib.forms import LongTextField
+
 from .services import REASON_MAX_LENGTH
 
 
@@ -8,7 +10,7 @@ class EndForm(forms.Form):
     """Why a journey ends: optional for the person, needed by the referent when steps
     remain (the service says so)."""
 
-    reason = forms.CharField(
+    reason = LongTextField(
         label=_("Pourquoi (facultatif)"),
         required=False,
         max_length=REASON_MAX_LENGTH,

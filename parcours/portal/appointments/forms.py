@@ -4,21 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.appointments.enums import AppointmentNeed
 from parcours.appointments.services import LANGUAGE_MAX_LENGTH, REASON_MAX_LENGTH
+from parcours.lib.forms import LongTextField
 
 TOO_LONG = _(
     "Votre texte compte %(show_value)d caractères : raccourcissez-le à %(limit_value)d "
     "caractères au plus."
 )
-
-
-class LongTextField(forms.CharField):
-    """A textarea whose length limit is said and checked on the server, never silently
-    enforced by the browser (which would cut what the person pasted)."""
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        return attrs
 
 
 def slot_label(slot) -> str:

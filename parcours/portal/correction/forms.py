@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parcours.cases.services import EXPLANATION_MAX_LENGTH, SITUATION_MAX_LENGTH
+from parcours.lib.forms import LongTextField
 from parcours.portal.apply.forms import SITUATION_SPEC
-from parcours.portal.space.forms import LongTextField
 
 
 class CorrectionForm(forms.Form):

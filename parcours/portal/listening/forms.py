@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.lib.forms import LongTextField
 from parcours.listening.enums import Clarity, Satisfaction
-from parcours.portal.space.forms import LongTextField
 
 COMMENT_MAX_LENGTH = 2_000
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.portal.profile.forms import LongTextField
+from parcours.lib.forms import LongTextField
 from parcours.privacy.enums import RightsRequestKind
 from parcours.privacy.rights import DETAILS_MAX_LENGTH
 

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.lib.forms import LongTextField
 from parcours.people.enums import AccessibilityNeed, IdentityField, Language
 from parcours.people.services import IDENTITY_FIELDS
 
@@ -10,16 +11,6 @@ NOTE_MAX_LENGTH = 2_000
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 PHONE = re.compile(r"^(0\d{9}|\+\d{8,15})$")
 POSTCODE = re.compile(r"^\d{5}$")
-
-
-class LongTextField(forms.CharField):
-    """A textarea whose length limit is said and checked on the server, never silently
-    enforced by the browser (which would cut what the person pasted)."""
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        return attrs
 
 
 class ProfileForm(forms.Form):

@@ -3,18 +3,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from parcours.cases.services import size_label
+from parcours.lib.forms import LongTextField
 
 TEXT_MAX_LENGTH = 5_000
-
-
-class LongTextField(forms.CharField):
-    """A textarea whose length limit is said and checked on the server, never silently
-    enforced by the browser (which would cut what the person pasted)."""
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        return attrs
 
 
 class WithdrawForm(forms.Form):
