@@ -246,3 +246,12 @@ def test_the_list_takes_the_same_queries_however_many_endpoints(
 
     with django_assert_num_queries(few):
         client.get(LIST)
+
+
+def test_in_english_an_endpoint_has_a_name_not_a_surname():
+    from django.utils import translation
+
+    from parcours.backoffice.views.webhooks import EndpointForm
+
+    with translation.override("en"):
+        assert str(EndpointForm.base_fields["name"].label) == "Name"

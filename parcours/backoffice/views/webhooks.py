@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parcours.catalog.models import Procedure
@@ -24,7 +24,7 @@ RECENT_DELIVERIES = 30
 
 class EndpointForm(forms.Form):
     name = forms.CharField(
-        label=gettext_lazy("Nom"),
+        label=pgettext_lazy("webhook endpoint", "Nom"),
         help_text=gettext_lazy("Le système qui recevra les événements, par exemple « GRU ville »."),
         max_length=webhooks.NAME_MAX_LENGTH,
         error_messages={
