@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.utils.text import slugify
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from parcours.appointments import links, selectors, services
 from parcours.appointments.enums import AppointmentMode, AppointmentStatus
@@ -71,7 +72,7 @@ def test_a_person_books_without_an_account_then_moves_and_cancels_with_javascrip
     page.locator('input[name="slot"]').first.check()
     page.get_by_role("button", name="Continuer avec ce créneau").click()
     page.get_by_role("button", name="Recevoir le code et confirmer").click()
-    assert page.title().startswith("Erreur :")
+    expect(page).to_have_title(re.compile(r"^Erreur :"))  # waits for the answer
     page.get_by_label("Votre prénom").fill("Eve")
     page.get_by_label("Votre nom").fill("Martin")
     page.get_by_label("Votre adresse électronique").fill("eve@example.org")

@@ -2,7 +2,10 @@
 against WCAG 2.1 A and AA in both themes, errors included; and the whole correction
 made with JavaScript off."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from parcours.cases import services
 from parcours.cases.models import CaseCorrection
@@ -45,7 +48,7 @@ def test_the_correction_pages_meet_wcag_aa_in_both_themes(
     check("form")
     page.get_by_label("Prénom de l'enfant").fill("")
     page.get_by_role("button", name="Vérifier mes corrections").click()
-    assert page.title().startswith("Erreur :")
+    expect(page).to_have_title(re.compile(r"^Erreur :"))  # waits for the answer
     check("form-errors")
     page.get_by_label("Prénom de l'enfant").fill("Léana")
     page.get_by_label("Quelle erreur corrigez-vous ?").fill("J'avais inversé le jour et le mois.")

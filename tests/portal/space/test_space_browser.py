@@ -2,10 +2,12 @@
 by axe against WCAG 2.1 A and AA in both themes; and answering with JavaScript off."""
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
 from django.utils.text import slugify
+from playwright.sync_api import expect
 
 from parcours.cases import services
 from parcours.cases.enums import CaseState
@@ -93,7 +95,7 @@ def test_the_citizen_answers_a_request_with_javascript_off(live_server, browser,
     page.goto(f"{live_server.url}/dossiers/{awaiting_case.reference}/")
     page.get_by_role("link", name="Répondre à notre demande").click()
     page.get_by_role("button", name="Envoyer ma réponse").click()
-    assert page.title().startswith("Erreur :")
+    expect(page).to_have_title(re.compile(r"^Erreur :"))  # waits for the answer
     assert page.get_by_text("Écrivez votre réponse avant de l'envoyer.").is_visible()
     page.get_by_label("Votre réponse").fill("Voici mon justificatif de domicile.")
     page.get_by_label("Documents à joindre").set_input_files(
