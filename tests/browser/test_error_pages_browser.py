@@ -27,7 +27,9 @@ def test_a_form_sent_after_its_token_expired_gets_an_accessible_page_and_a_way_b
     live_server, transactional_db, settings, page, theme
 ):
     settings.PARCOURS_THEME = theme
-    page.goto(f"{live_server.url}/connexion/")
+    # Wait until the browser has made every request of the page (its icon too): a request still
+    # on its way would bring the CSRF cookie back after it is cleared.
+    page.goto(f"{live_server.url}/connexion/", wait_until="networkidle")
     page.context.clear_cookies()  # what an expired token looks like to Django
 
     with page.expect_navigation():

@@ -310,3 +310,19 @@ def test_a_procedure_refuses_an_unknown_life_situation(school):
         school.full_clean()
 
     assert "life_situations" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("logo", "icon"),
+    [("parcours/img/logo-bellerive.svg", "logo-bellerive.svg"), ("", "parcours/img/favicon.svg")],
+)
+def test_the_neutral_theme_shows_the_organisation_logo_as_the_tab_icon_or_parcours_own(
+    client, settings, school, logo, icon
+):
+    settings.PARCOURS_THEME = "neutral"
+    settings.PARCOURS_BRAND_LOGO = logo
+
+    page = client.get(reverse("portal:procedures")).content.decode()
+
+    assert '<link rel="icon" href="' in page
+    assert icon in page.split('<link rel="icon" href="')[1].split('"')[0]
