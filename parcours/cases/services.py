@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from parcours.catalog import form_definition
 from parcours.catalog.enums import FieldType, ImplicitDecision
-from parcours.catalog.models import Procedure
+from parcours.catalog.models import Procedure, ProcedureVersion
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.selectors import agent_for
 from parcours.people.models import DataSharingConsent, Person
@@ -68,8 +68,11 @@ def case_create_draft(
     channel: str = CaseChannel.ONLINE,
     form_data: dict | None = None,
     situation: str = "",
+    version: ProcedureVersion | None = None,
 ) -> Case:
-    """Start a request for a person. The draft is saved as is; it is checked on submission."""
+    """Start a request for a person. The draft is saved as is; it is checked on submission.
+    ``version`` is the procedure's current version when the caller has just read it (it is
+    read here otherwise)."""
     if not procedure.is_published:
         raise CaseError(_("Cette démarche n'est pas ouverte aux demandes."), field="procedure")
     if person.organisation_id != procedure.organisation_id:
@@ -81,7 +84,10 @@ def case_create_draft(
         raise CaseError(
             _("Canal de dépôt inconnu : %(channel)s.") % {"channel": channel}, field="channel"
         )
-    version = procedure.current_version
+    if version is None:
+        version = procedure.current_version
+    elif version.procedure_id != procedure.pk or version.published_at is None:
+        raise CaseError(_("Cette version n'est pas celle de la démarche publiée."), field="version")
     if version is None:
         raise CaseError(_("Cette démarche n'a pas encore de formulaire publié."), field="procedure")
     _ensure_citizen_side(person=person, by=by)

@@ -116,6 +116,7 @@ def journey_start_step(*, journey: Journey, step: LifeEventStep, by) -> Case:
             procedure=procedure,
             by=by,
             form_data=_earlier_answers(journey, version.form_definition if version else {}),
+            version=version,
         )
         JourneyCase.objects.create(
             organisation_id=case.organisation_id, journey=journey, step=step, case=case

@@ -10,12 +10,18 @@ from parcours.cases.models import CaseEvent
 
 from .enums import ActKind
 from .models import MandateCase
+from .selectors import helper_of
 
 ON_BEHALF = "on_behalf"
 
 
 def _mandate_acting(event: CaseEvent):
     if not event.actor_id:
+        return None
+    actor_field = CaseEvent._meta.get_field("actor")
+    if actor_field.is_cached(event) and helper_of(actor_field.get_cached_value(event)) is None:
+        # Only a helper acts under a mandate. The actor is the signed-in user the service
+        # was given, whose agent record the request has already read: no query here.
         return None
     link = (
         MandateCase.objects.filter(case_id=event.case_id, mandate__helper__user_id=event.actor_id)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from parcours.cases.enums import FINAL_STATES, CaseChannel, CaseState, EventKind
 from parcours.cases.models import Case, CaseEvent
 from parcours.catalog.enums import FieldType
-from parcours.catalog.models import Procedure
+from parcours.catalog.models import Procedure, ProcedureVersion
 from parcours.organisations.models import Organisation
 
 from .errors import bad_request, not_found
@@ -115,8 +115,9 @@ def service_for(organisation: Organisation, service_code: str | None) -> Procedu
     return procedure
 
 
-def definition_of(procedure: Procedure) -> dict:
-    version = procedure.current_version
+def definition_of(procedure: Procedure, version: ProcedureVersion | None = None) -> dict:
+    """The form of the procedure's published version (``version`` when the caller has it)."""
+    version = version or procedure.current_version
     return (version.form_definition if version else None) or {"fields": []}
 
 

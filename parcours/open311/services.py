@@ -258,7 +258,8 @@ def request_create(*, organisation: Organisation, procedure: Procedure, key: Ope
     """File a report sent by an application: check every argument (all faults told at
     once), find or record the person, then create and submit the case on the Open311
     channel, through the case services (receipt, legal clock, notifications)."""
-    definition = selectors.definition_of(procedure)
+    version = procedure.current_version
+    definition = selectors.definition_of(procedure, version)
     roles = selectors.field_roles(definition)
     lat = _coordinate(data, "lat", -90, 90)
     lng = _coordinate(data, "long", -180, 180)
@@ -334,6 +335,7 @@ def request_create(*, organisation: Organisation, procedure: Procedure, key: Ope
                 channel=CaseChannel.OPEN311,
                 form_data=answers,
                 situation=situation,
+                version=version,
             )
             if lat is not None and not roles["location"]:
                 Case.objects.filter(pk=case.pk).update(latitude=lat, longitude=lng)

@@ -52,7 +52,10 @@ def unit_for(*, organisation_id: int, routing: dict, answers: dict, person=None)
     """The unit the rules give for these answers; None when neither a rule nor the default
     names an active unit of the organisation (the caller keeps the unit it has)."""
     units = {
-        u.slug: u for u in Unit.objects.filter(organisation_id=organisation_id, is_active=True)
+        u.slug: u
+        for u in Unit.objects.filter(
+            organisation_id=organisation_id, is_active=True
+        ).select_related("organisation")  # the receipt names the unit's organisation
     }
     for rule in routing.get("rules") or []:
         if not isinstance(rule, dict):

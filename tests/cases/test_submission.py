@@ -78,6 +78,29 @@ def test_a_draft_takes_the_newest_published_version(procedure, citizen_a):
     assert case.procedure_version == published
 
 
+@pytest.mark.sqlite
+def test_a_draft_keeps_the_version_its_caller_read_only_if_it_is_the_procedures_published_one(
+    procedure, citizen_a, unit_1
+):
+    current = procedure.current_version
+    case = services.case_create_draft(
+        person=citizen_a, procedure=procedure, by=citizen_a.user, version=current
+    )
+    assert case.procedure_version == current
+
+    unpublished_draft = ProcedureVersion.objects.create(
+        procedure=procedure, number=current.number + 1, form_definition=FORM
+    )
+    of_another_procedure = ProcedureFactory(handling_unit=unit_1).current_version
+    for version in (unpublished_draft, of_another_procedure):
+        with pytest.raises(CaseError) as error:
+            services.case_create_draft(
+                person=citizen_a, procedure=procedure, by=citizen_a.user, version=version
+            )
+        assert error.value.field == "version"
+    assert Case.objects.count() == 1
+
+
 @pytest.fixture
 def unpublished(unit_1):
     return ProcedureFactory(handling_unit=unit_1, is_published=False)

@@ -6,12 +6,14 @@ from http import HTTPStatus
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from parcours.cases import services as case_services
 from parcours.cases.enums import CaseState
-from parcours.cases.models import Case
+from parcours.cases.models import Case, CaseEvent
 from parcours.mandates import services
 from parcours.mandates.enums import ActKind
 from parcours.mandates.models import Mandate
@@ -418,3 +420,29 @@ def test_a_helper_no_longer_active_loses_the_link_to_the_helper_space(client, he
     client.force_login(helper.user)
     page = client.get(reverse("portal:cases")).content.decode()
     assert f'href="{reverse("helpers:home")}">Espace aidant</a>' not in page
+
+
+def test_an_event_by_someone_who_is_not_a_helper_looks_up_no_mandate(
+    helper, mandate, procedure, agent_1, citizen_a
+):
+    case = services.mandate_start_case(mandate=mandate, procedure=procedure, by=helper.user)
+    with CaptureQueriesContext(connection) as by_the_person:
+        CaseEvent.objects.create(
+            organisation_id=case.organisation_id, case=case, kind="note", actor=citizen_a.user
+        )
+    with CaptureQueriesContext(connection) as by_an_agent:
+        CaseEvent.objects.create(
+            organisation_id=case.organisation_id, case=case, kind="note", actor=agent_1.user
+        )
+    with CaptureQueriesContext(connection) as by_the_helper:
+        event = CaseEvent.objects.create(
+            organisation_id=case.organisation_id, case=case, kind="note", actor=helper.user
+        )
+
+    def mandate_lookups(captured):
+        return [q for q in captured.captured_queries if "mandates_mandatecase" in q["sql"]]
+
+    assert mandate_lookups(by_the_person) == []
+    assert mandate_lookups(by_an_agent) == []
+    assert len(mandate_lookups(by_the_helper)) == 1
+    assert event.data["on_behalf"]["helper"] == helper.display_name

@@ -80,6 +80,23 @@ def test_the_same_key_records_one_side_effect(db, django_capture_on_commit_callb
     assert len(mail.outbox) == 1
 
 
+def test_a_row_is_written_in_one_statement_and_a_repeated_key_keeps_the_first_row(
+    db, django_assert_num_queries
+):
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            first = put(1, tone="formal")
+        again = put(1, tone="casual")  # the insert is skipped, the transaction goes on
+        third = put(2)
+
+    assert again.pk == first.pk
+    assert again.arguments == {"number": 1, "tone": "formal"}
+    assert again.request_id == first.request_id
+    assert OutboxMessage.objects.get(pk=first.pk).arguments == {"number": 1, "tone": "formal"}
+    assert third.pk != first.pk
+    assert OutboxMessage.objects.count() == 2
+
+
 def test_the_relay_delivers_rows_whose_task_was_lost_and_never_twice(db):
     rows = [put(number) for number in range(3)]  # on_commit callbacks never run here
 
