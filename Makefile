@@ -22,7 +22,7 @@ BENCH_DASHBOARDS_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_dashbo
 export DJANGO_SETTINGS_MODULE ?= parcours.settings.dev
 
 .PHONY: help run install install-dev migrate demo demo-if-empty serve worker test test-pg test-sqlite \
-        quality fix audit postgres messages browser bench bench-queue bench-dashboards clean
+        quality fix audit postgres redis messages browser bench bench-queue bench-dashboards clean
 
 help:
 	@echo "make run     install, migrate, load the demo once, serve on http://127.0.0.1:$(PORT)"
@@ -83,10 +83,15 @@ postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
 
+# Redis, for the tests of sessions read through a shared cache (docs/scaling.md).
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /tmp
+	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0; sleep 1; done; echo "Redis did not start"; exit 1
+
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-test: install-dev postgres browser
+test: install-dev postgres redis browser
 	$(MAKE) --no-print-directory audit AUDIT_UNREACHABLE=warn
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

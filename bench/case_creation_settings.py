@@ -25,6 +25,8 @@ CACHES = {
         "LOCATION": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
     }
 }
+# What production's settings choose with CACHE_URL on Redis: sessions read through it.
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
 # Notifications are queued in the database as in production; nobody reads them here.
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 # The clients of the bench send far more than a person or a script would.

@@ -142,9 +142,16 @@ DATABASE_ROUTERS = ["parcours.lib.replica.ReplicaRouter"]
 # redis://127.0.0.1:6379/1 in production; the default is a table of the database, so
 # the demo needs nothing installed (`manage.py createcachetable`, run by make migrate).
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://parcours_cache")}
-# Sessions in the database by default, so that any app server reads any session;
-# "django.contrib.sessions.backends.cached_db" adds the shared cache in front (Redis).
-SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+# Sessions in the database, so that any app server reads any session; with the cache in
+# Redis, read through it first ("cached_db": written to both, read from Redis, the
+# database when Redis has lost it). Not in front of the database's own cache table,
+# which would only double the reads.
+SESSION_ENGINE = env(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db",
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

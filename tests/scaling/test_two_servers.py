@@ -13,6 +13,7 @@ from http import HTTPStatus
 from http.cookies import SimpleCookie
 
 import pytest
+import redis
 from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
@@ -100,21 +101,13 @@ def cluster(tmp_path):
             stop(process)
 
 
-def test_sessions_move_between_servers_and_no_task_runs_twice(
-    cluster, citizen_a, settings, tmp_path
-):
-    server_a, server_b = cluster
-    # The servers hash passwords as production does (the tests' own hasher is faster).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    citizen_a.user.set_password("motdepasse-de-test")
-    citizen_a.user.save()
-
-    # Sign in on server A.
+def sign_in(server_a: int) -> dict:
+    """Alice signs in on server A: the cookies of her visit."""
     cookies = {}
     status, _, page = request(server_a, "/connexion/", cookies=cookies)
     assert status == HTTPStatus.OK
     token = CSRF_RE.search(page).group(1)
-    status, headers, _ = request(
+    status, _, _ = request(
         server_a,
         "/connexion/",
         cookies=cookies,
@@ -125,8 +118,12 @@ def test_sessions_move_between_servers_and_no_task_runs_twice(
         },
     )
     assert status == HTTPStatus.FOUND, f"the sign-in was refused ({status})"
-    assert settings.SESSION_COOKIE_NAME in cookies
+    return cookies
 
+
+def session_moves_between(server_a: int, server_b: int, cookies: dict) -> None:
+    """A page on B with the session opened on A, then signing out on B: A has forgotten
+    the session too."""
     # Follow a page on server B with that session: signed in there too.
     status, _, page = request(server_b, "/mon-profil/", cookies=cookies)
     assert status == HTTPStatus.OK
@@ -141,6 +138,20 @@ def test_sessions_move_between_servers_and_no_task_runs_twice(
     request(server_b, "/deconnexion/", cookies=cookies, data={"csrfmiddlewaretoken": token})
     status, _, _ = request(server_a, "/mon-profil/", cookies=cookies)
     assert status == HTTPStatus.FOUND
+
+
+def test_sessions_move_between_servers_and_no_task_runs_twice(
+    cluster, citizen_a, settings, tmp_path
+):
+    server_a, server_b = cluster
+    # The servers hash passwords as production does (the tests' own hasher is faster).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    citizen_a.user.set_password("motdepasse-de-test")
+    citizen_a.user.save()
+
+    cookies = sign_in(server_a)
+    assert settings.SESSION_COOKIE_NAME in cookies
+    session_moves_between(server_a, server_b, cookies)
 
     # N tasks, two workers: each task runs once.
     settings.TASKS = {
@@ -165,3 +176,37 @@ def test_sessions_move_between_servers_and_no_task_runs_twice(
     )
     assert set(workers) == {"w1", "w2"}  # both workers took a share
     assert sum(workers.values()) == TASKS  # and no task was taken twice
+
+
+@pytest.fixture
+def redis_url(worker_id):
+    """A Redis database of this test process, emptied first."""
+    number = 8 + (int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0)
+    url = f"redis://127.0.0.1:6379/{number}"
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+def test_with_the_cache_in_redis_sessions_are_read_through_it_on_every_server(
+    citizen_a, settings, tmp_path, redis_url
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    citizen_a.user.set_password("motdepasse-de-test")
+    citizen_a.user.save()
+    environment = production_environment(CACHE_URL=redis_url)
+    ports = [free_port(), free_port()]
+    processes = [start_gunicorn(environment, tmp_path / f"web-{p}.log", p) for p in ports]
+    try:
+        for port in ports:
+            assert wait_for_port(port, timeout=120), (tmp_path / f"web-{port}.log").read_text()
+        store = redis.Redis.from_url(redis_url)
+        cookies = sign_in(ports[0])
+        key = cookies[settings.SESSION_COOKIE_NAME]
+        # Production's default with the cache in Redis: the session is read through it.
+        assert store.keys(f"*cached_db{key}")
+        session_moves_between(*ports, cookies)
+        # Signed out on B, it is gone from Redis for A as well.
+        assert not store.keys(f"*cached_db{key}")
+    finally:
+        for process in processes:
+            stop(process)
