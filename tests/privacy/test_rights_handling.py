@@ -336,3 +336,29 @@ def test_a_case_in_progress_is_kept_with_the_reason(citizen_a, closed_case, subm
         handling.rights_request_accept(
             request=erasure, agent=manager, answer="Réponse.", erase_case_ids=[submitted.pk]
         )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "label"),
+    [
+        ("email", "alice.nouvelle@example.org", "Adresse électronique"),
+        ("phone", "06 11 22 33 44", "Téléphone"),
+        ("city", "Orléans", "Adresse"),
+    ],
+)
+def test_a_corrected_email_phone_or_address_is_shown_verified_by_an_agent(
+    client, correction, manager, citizen_a, field, value, label
+):
+    verified(client, manager.user)
+    response = client.post(
+        _url("rights_request_accept", correction),
+        {"answer": "C'est corrigé.", "field": field, "value": value},
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    citizen_a.refresh_from_db()
+    assert getattr(citizen_a, field) == value
+    [record] = held_records(citizen_a.user)
+    origins = {held.label: held.origin for held in record.values}
+    assert origins[label] == str(VERIFIED)
+    assert origins["Nom de naissance"] != str(VERIFIED)  # only what was corrected
