@@ -68,7 +68,8 @@ DEMO_KEY = "o311_demo-bellerive-2026"
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=20, help="seconds timed per scenario")
+    parser.add_argument("--duration", type=float, default=10, help="seconds timed per scenario")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the three scenarios")
     parser.add_argument("--warm-up", type=float, default=3, help="seconds untimed first")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
@@ -129,8 +130,6 @@ def prepare(clients: int) -> list[dict]:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    from parcours.accounts.tokens import magic_link_token
-
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -138,19 +137,40 @@ def prepare(clients: int) -> list[dict]:
     add_simple_procedure(code="BEN", slug=PROCEDURE_SLUG)
     citizens = []
     for user in add_citizens(clients, prefix="bench", family_name="Banc"):
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        citizens.append({"link": f"/compte/lien/{uid}/{magic_link_token.make_token(user)}/"})
+        citizens.append({"pk": user.pk, "uid": urlsafe_base64_encode(force_bytes(user.pk))})
     print(
         f"Database ready (demo loaded, {clients} citizens) in {time.perf_counter() - started:.1f} s."
     )
     return citizens
 
 
+def sign_in_link(citizen: dict) -> str:
+    """A fresh sign-in link: each one is spent by the sign-in it opens (round after round)."""
+    from django.db import connection
+
+    from parcours.accounts.models import User
+    from parcours.accounts.tokens import magic_link_token
+
+    user = User.objects.get(pk=citizen["pk"])
+    connection.close()  # this client thread's own connection
+    return f"/compte/lien/{citizen['uid']}/{magic_link_token.make_token(user)}/"
+
+
 # ---------------------------------------------------------------------------
 # Server
 
 
+def port_is_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
 def start_server(args) -> subprocess.Popen:
+    if not port_is_free(args.port):
+        # A server left over would answer instead of ours, with other code or settings.
+        sys.exit(f"Port {args.port} is taken (a server left running?): free it or pass --port.")
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     if gunicorn is None:
         sys.exit("gunicorn is not installed in this environment (make install-dev).")
@@ -383,18 +403,26 @@ def run(args, citizens: list[dict]) -> None:
         channel: Case.objects.filter(channel=channel).exclude(state="draft").count()
         for channel in (CaseChannel.ONLINE, CaseChannel.OPEN311)
     }
-    signed_in = [lambda client, link=c["link"]: sign_in(client, link) for c in citizens]
-    results = [
-        scenario("minimal view", minimal, args),
-        scenario("web form", web_case, args, setups=signed_in),
-        scenario("API (Open311)", api_case, args),
-    ]
+    signed_in = [lambda client, c=c: sign_in(client, sign_in_link(c)) for c in citizens]
+    # The three scenarios take turns, round after round: each ratio compares figures
+    # measured a few seconds apart, so that a neighbour's load on a shared machine
+    # weighs on the ceiling and on the flows alike.
+    rounds = []
+    for number in range(1, args.rounds + 1):
+        results = [
+            scenario("minimal view", minimal, args),
+            scenario("web form", web_case, args, setups=signed_in),
+            scenario("API (Open311)", api_case, args),
+        ]
+        rounds.append(results)
+        print(f"\nRound {number} of {args.rounds}:")
+        table(results)
     created = {
         channel: Case.objects.filter(channel=channel).exclude(state="draft").count()
         - before[channel]
         for channel in before
     }
-    report(results, created, args)
+    summary(rounds, created)
 
 
 def p(values: list[float], quantile: float) -> float:
@@ -405,9 +433,8 @@ def p(values: list[float], quantile: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(quantile) - 1]
 
 
-def report(results: list[Result], created: dict, args) -> None:
+def table(results: list[Result]) -> None:
     ceiling = results[0].requests_per_second
-    print()
     print(
         f"{'scenario':<16} {'cases/s':>8} {'case p95':>9} {'HTTP req/s':>11} "
         f"{'req p50':>8} {'req p95':>8} {'req/s ÷ minimal':>16} {'errors':>7}"
@@ -422,17 +449,36 @@ def report(results: list[Result], created: dict, args) -> None:
             f"{p(tally.requests, 50) * 1000:6.1f}ms {p(tally.requests, 95) * 1000:6.1f}ms "
             f"{result.requests_per_second / ceiling:16.2f} {tally.errors:7d}"
         )
-    web, api = results[1], results[2]
+
+
+def summary(rounds: list[list[Result]], created: dict) -> None:
+    def ratios(index: int) -> list[float]:
+        return [r[index].requests_per_second / r[0].requests_per_second for r in rounds]
+
+    def spread(values: list[float], digits: int = 2) -> str:
+        return (
+            f"{statistics.median(values):.{digits}f} "
+            f"(from {min(values):.{digits}f} to {max(values):.{digits}f})"
+        )
+
+    web_requests = sum(len(r[1].tally.requests) for r in rounds)
+    web_cases = sum(len(r[1].tally.operations) for r in rounds)
     print()
     print(
-        f"Cases created while measuring (warm-up included): {created['online']} by the web "
+        f"Cases created while measuring (warm-ups included): {created['online']} by the web "
         f"form, {created['open311']} by the API. A web case takes "
-        f"{len(web.tally.requests) / max(len(web.tally.operations), 1):.0f} HTTP requests."
+        f"{web_requests / max(web_cases, 1):.0f} HTTP requests; "
+        f"errors: {sum(result.tally.errors for r in rounds for result in r)}."
     )
     print(
-        f"Ratio to the minimal view: web form {web.requests_per_second / ceiling:.2f} "
-        f"(HTTP requests of the flow), API {api.requests_per_second / ceiling:.2f} "
-        f"(one request, one case); target 0.30."
+        "Medians over the rounds: minimal view "
+        f"{spread([r[0].requests_per_second for r in rounds], 0)} requests/s; "
+        f"web form {spread([r[1].operations_per_second for r in rounds], 1)} cases/s; "
+        f"API {spread([r[2].operations_per_second for r in rounds], 1)} cases/s."
+    )
+    print(
+        f"Ratio to the minimal view: web form {spread(ratios(1))} (HTTP requests of the flow), "
+        f"API {spread(ratios(2))} (one request, one case); target 0.30."
     )
     one, five, _fifteen = os.getloadavg()
     print(
