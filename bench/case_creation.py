@@ -2,12 +2,12 @@
 minimal Django view served the same way.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/parcours_bench_cases \\
-    .venv/bin/python bench/case_creation.py [--duration 20] [--clients 4] [--replace]
+    .venv/bin/python bench/case_creation.py [--rounds 3] [--duration 10] [--clients 4] [--replace]
 
 The database named in DATABASE_URL is created, migrated and loaded with the demo
 (``load_demo``), then one gunicorn server (the same for the three scenarios) serves
-the site with ``bench/case_creation_settings.py``. Client threads then measure, one
-scenario after the other, requests per second and latencies of:
+the site with ``bench/case_creation_settings.py``. Client threads then measure, the
+scenarios taking turns over ``--rounds`` rounds, requests per second and latencies of:
 
 1. the minimal view ``/bench/minimal`` (only in the bench's URLconf): the ceiling;
 2. the web form: a signed-in citizen starts a request, fills its step, the
@@ -18,18 +18,10 @@ scenario after the other, requests per second and latencies of:
 
 The database is dropped at the end, even when a step fails. See README.md.
 
-Figures (November 2026, the shared 2-core machine, load average 9 to 13, 15 s per
-scenario, 4 clients, two runs of each version taking turns), requests per second as a
-ratio of the minimal view's: before the submission committed once and took the
-reference counter last, web form 0.08 and 0.05, API 0.02 and 0.03; after, web form
-0.09 and 0.14, API 0.03 and 0.05 (9.5 and 12.3 reports a second, p95 647 and 413 ms).
-Once the header's account menu stopped building its statement through the ORM on every
-page (10 s per scenario, load average 3 to 9, three runs of each version): web form
-0.10, 0.11 and 0.11 before, 0.19, 0.16 and 0.17 after; a case's 11 requests cost 122 to
-125 ms of CPU in process instead of 140 to 161 (``page_profile.py``).
-The target of 0.3 is not met: a report costs about 22 ms of CPU against 0.4 ms for the
-minimal view, and reports to one procedure wait for each other on its reference
-counter through about ten round trips to PostgreSQL (README.md, "What remains").
+Figures: bench/README.md. In short (November 26, 2026, quiet 2-core machine, three
+rounds of 10 s): web form 0.13 of the minimal view's requests per second, API 0.06;
+the target of 0.3 is not met (a report costs about 20 ms of CPU in process against
+0.3 ms for the minimal view).
 """
 
 import sys
