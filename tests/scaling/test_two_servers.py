@@ -3,14 +3,17 @@ behind a load balancer: a session opened on one server is valid on the other, an
 of N tasks runs once, whichever worker takes it."""
 
 import collections
+import fcntl
 import re
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
 from http import HTTPStatus
 from http.cookies import SimpleCookie
+from pathlib import Path
 
 import pytest
 import redis
@@ -69,18 +72,29 @@ def request(port: int, path: str, *, cookies: dict, data: dict | None = None):
 
 
 @pytest.fixture
-def cluster(tmp_path):
+def static_collected(testrun_uid):
+    """Production pages name their static files through the manifest collectstatic
+    writes, as `make prod` does before starting the servers. Once per run of the suite,
+    whichever process comes first: collectstatic rewrites the manifest, which a server
+    of another test could be reading at that moment."""
+    marker = Path(tempfile.gettempdir()) / f"parcours-static-{testrun_uid}"
+    with marker.with_suffix(".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists():
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                cwd=ROOT,
+                env=production_environment(),
+                check=True,
+            )
+            marker.touch()
+
+
+@pytest.fixture
+def cluster(tmp_path, static_collected):
     """Two gunicorn servers and two workers, stopped at the end."""
     call_command("createcachetable", verbosity=0)
     environment = production_environment()
-    # Production pages name their static files through the manifest collectstatic writes,
-    # as `make prod` does before starting the servers.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
     ports = [free_port(), free_port()]
     processes = [
         start_gunicorn(environment, tmp_path / f"web-{port}.log", port) for port in ports
@@ -188,7 +202,7 @@ def redis_url(worker_id):
 
 
 def test_with_the_cache_in_redis_sessions_are_read_through_it_on_every_server(
-    citizen_a, settings, tmp_path, redis_url
+    citizen_a, settings, tmp_path, redis_url, static_collected
 ):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     citizen_a.user.set_password("motdepasse-de-test")
