@@ -8,6 +8,7 @@ logo and colours.
 
 DSFR = {
     "container": "fr-container fr-my-4w",
+    "container_band": "fr-container",
     "button": "fr-btn",
     "button_secondary": "fr-btn fr-btn--secondary",
     "button_tertiary": "fr-btn fr-btn--tertiary",
@@ -42,6 +43,7 @@ DSFR = {
 
 NEUTRAL = {
     "container": "pc-container",
+    "container_band": "pc-container pc-container--band",
     "button": "pc-btn",
     "button_secondary": "pc-btn pc-btn--secondary",
     "button_tertiary": "pc-btn pc-btn--tertiary",
