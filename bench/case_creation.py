@@ -56,6 +56,10 @@ SETTINGS = "bench.case_creation_settings"
 PROCEDURE_SLUG = "bench-demande-simple"
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DEMO_KEY = "o311_demo-bellerive-2026"
+# The rows a report writes: its person, case, Open311 record, receipt, the receipt's
+# PDF task, the reference counter, the case again (submitted), its event, the
+# notification's outbox row and its delivery task.
+REPORT_WRITES = 10
 
 
 def parse_args() -> argparse.Namespace:
@@ -315,6 +319,18 @@ def minimal(client: Client, number: int) -> None:
     client.send("GET", "/bench/minimal")
 
 
+def one_read(client: Client, number: int) -> None:
+    client.send("GET", "/bench/read")
+
+
+def one_write(client: Client, number: int) -> None:
+    client.send("POST", "/bench/write?rows=1")
+
+
+def report_writes(client: Client, number: int) -> None:
+    client.send("POST", f"/bench/write?rows={REPORT_WRITES}")
+
+
 @dataclass
 class Result:
     name: str
@@ -405,6 +421,9 @@ def run(args, citizens: list[dict]) -> None:
             scenario("minimal view", minimal, args),
             scenario("web form", web_case, args, setups=signed_in),
             scenario("API (Open311)", api_case, args),
+            scenario("floor: 1 read", one_read, args),
+            scenario("floor: 1 write", one_write, args),
+            scenario(f"floor: {REPORT_WRITES} writes", report_writes, args),
         ]
         rounds.append(results)
         print(f"\nRound {number} of {args.rounds}:")
@@ -433,7 +452,7 @@ def table(results: list[Result]) -> None:
     )
     for result in results:
         tally = result.tally
-        is_case = result.name != "minimal view"
+        is_case = result.name in ("web form", "API (Open311)")
         cases = f"{result.operations_per_second:8.1f}" if is_case else f"{'—':>8}"
         case_p95 = f"{p(tally.operations, 95) * 1000:7.0f}ms" if is_case else f"{'—':>9}"
         print(
@@ -471,6 +490,11 @@ def summary(rounds: list[list[Result]], created: dict) -> None:
     print(
         f"Ratio to the minimal view: web form {spread(ratios(1))} (HTTP requests of the flow), "
         f"API {spread(ratios(2))} (one request, one case); target 0.30."
+    )
+    print(
+        f"Floors: a view reading one row {spread(ratios(3))}, a view writing one row "
+        f"and committing {spread(ratios(4))}, a view writing {REPORT_WRITES} rows (as many as "
+        f"a report) {spread(ratios(5))} of the minimal view."
     )
     one, five, _fifteen = os.getloadavg()
     print(

@@ -1,7 +1,17 @@
-"""The site's URLs, plus the bench's minimal view (never in production's URLconf)."""
+"""The site's URLs, plus the bench's minimal view and its two floors (never in
+production's URLconf)."""
 
+import secrets
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from parcours.organisations.models import Organisation
 
 
 def minimal(request):
@@ -9,7 +19,29 @@ def minimal(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+def one_read(request):
+    """A floor: one row read by primary key through the ORM."""
+    organisation = Organisation.objects.get(pk=request.GET.get("id", 1))
+    return HttpResponse(organisation.slug.encode(), content_type="text/plain")
+
+
+@csrf_exempt
+@require_POST
+def writes(request):
+    """A floor: ``rows`` rows (1 to 20) written through the ORM, one statement each, in
+    one transaction, committed."""
+    rows = min(max(int(request.GET.get("rows", 1)), 1), 20)
+    with transaction.atomic():
+        for _ in range(rows):
+            Session.objects.create(
+                session_key=secrets.token_hex(16), session_data="", expire_date=timezone.now()
+            )
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 urlpatterns = [
     path("bench/minimal", minimal),
+    path("bench/read", one_read),
+    path("bench/write", writes),
     path("", include("parcours.urls")),
 ]

@@ -21,7 +21,7 @@ STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_STORAGE_ROOT  # noqa: F405
 STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_STORAGE_ROOT  # noqa: F405
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "parcours.lib.redis_cache.RedisCache",
         "LOCATION": os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/13"),
     }
 }

@@ -45,6 +45,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--cases", type=int, default=20, help="cases sent (default 20)")
     parser.add_argument("--profile", action="store_true", help="print the hottest functions")
     parser.add_argument("--sql", action="store_true", help="print each request's statements")
+    parser.add_argument(
+        "--api", action="store_true", help="profile the Open311 report instead of the web form"
+    )
     parser.add_argument("--replace", action="store_true", help="drop the database first")
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument(
@@ -111,7 +114,7 @@ def run(args) -> None:
     cpu: dict[str, list[float]] = defaultdict(list)
     queries: dict[str, int] = {}
     statements: dict[str, list[str]] = {}
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
 
     def send(label: str, method: str, path: str, data=None, timed=True):
         started = time.process_time()
@@ -140,8 +143,26 @@ def run(args) -> None:
         response = send(label, "POST", path, {"csrfmiddlewaretoken": token, **data}, timed)
         return response.headers["Location"]
 
+    def report(number: int, timed: bool) -> None:
+        started = time.process_time()
+        if profiler and timed:
+            profiler.enable()
+        with CaptureQueriesContext(connection) as captured:
+            response = Client().post("/open311/v2/requests.json", open311_report(number))
+        if profiler and timed:
+            profiler.disable()
+        if response.status_code != 200:
+            sys.exit(f"POST /open311/v2/requests.json: {response.status_code} {response.text}")
+        if timed:
+            cpu["POST report"].append((time.process_time() - started) * 1000)
+            queries["POST report"] = len(captured)
+            statements["POST report"] = [query["sql"] for query in captured]
+
     for number in range(args.cases + 1):
         timed = number > 0
+        if args.api:
+            report(number, timed)
+            continue
         start = f"/demarches/{PROCEDURE_SLUG}/demande/"
         step = form("POST start", start, {}, page("GET start", start, timed), timed)
         situation = form(
@@ -182,6 +203,7 @@ def run(args) -> None:
     if profiler:
         stats = pstats.Stats(profiler)
         stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("cumulative").print_stats("parcours/", 50)
         stats.sort_stats("tottime").print_stats(40)
         print("Own time by package (cProfile's wall time, waits on PostgreSQL included):")
         by_area: dict[str, float] = defaultdict(float)
@@ -189,6 +211,18 @@ def run(args) -> None:
             by_area[area(filename)] += own
         for name, seconds in sorted(by_area.items(), key=lambda item: -item[1])[:15]:
             print(f"  {name:<40} {seconds * 1000 / args.cases:8.1f} ms a case")
+
+
+def open311_report(number: int) -> dict:
+    """The street report ``case_creation.py`` posts, with the demo key."""
+    return {
+        "api_key": "o311_demo-bellerive-2026",
+        "service_code": "SIG",
+        "lat": "47.8591",
+        "long": "2.0457",
+        "description": f"Lampadaire éteint, signalement n° {number}.",
+        "attribute[category]": "lighting",
+    }
 
 
 def area(filename: str) -> str:

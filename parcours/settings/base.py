@@ -142,6 +142,9 @@ DATABASE_ROUTERS = ["parcours.lib.replica.ReplicaRouter"]
 # redis://127.0.0.1:6379/1 in production; the default is a table of the database, so
 # the demo needs nothing installed (`manage.py createcachetable`, run by make migrate).
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://parcours_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same, with one Redis client per pool rather than one per call (lib/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "parcours.lib.redis_cache.RedisCache"
 # Sessions in the database, so that any app server reads any session; with the cache in
 # Redis, read through it first ("cached_db": written to both, read from Redis, the
 # database when Redis has lost it). Not in front of the database's own cache table,
