@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from parcours.lib import reference_cache
 from parcours.organisations.enums import AgentRole
 
 from .browser_support import launched_browser
@@ -48,10 +49,13 @@ def _french_and_tmp_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate limits and lockouts count in the cache: each test starts with none."""
+    """Rate limits and lockouts count in the cache, reference data are kept in the
+    process (parcours.lib.reference_cache): each test starts with none."""
     cache.clear()
+    reference_cache.reset()
     yield
     cache.clear()
+    reference_cache.reset()
 
 
 @pytest.fixture

@@ -147,12 +147,19 @@ def case_update_draft(*, case: Case, by, form_data: dict, situation: str | None 
 # Transitions
 
 
-def case_submit(*, case: Case, by, now: datetime.datetime | None = None) -> Case:
+def case_submit(
+    *, case: Case, by, now: datetime.datetime | None = None, fresh: bool = False
+) -> Case:
     """Send the request: check the answers, give it a reference, start the legal clock
-    and issue the receipt (CRPA L112-3)."""
+    and issue the receipt (CRPA L112-3).
+
+    ``fresh``: the caller created this draft in the transaction it is still in (a
+    report filed in one request), so no other transaction can see it, let alone change
+    it: it is not read again under lock."""
     now = now or timezone.now()
-    with transaction.atomic():
-        case = _lock(case)
+    # A fresh draft's caller undoes the whole of its transaction on a refusal: no savepoint.
+    with transaction.atomic(savepoint=not fresh):
+        case = _fresh(case) if fresh else _lock(case)
         rule = _check(case, Transition.SUBMIT, by=by)
         definition = case.procedure_version.form_definition
         try:
@@ -924,6 +931,13 @@ def _lock(case: Case) -> Case:
         )
         .get(pk=case.pk)
     )
+
+
+def _fresh(case: Case) -> Case:
+    connection = transaction.get_connection()
+    if case.pk is None or case.state != CaseState.DRAFT or not connection.in_atomic_block:
+        raise CaseError(_("Ce dossier n'est pas un brouillon créé dans cette transaction."))
+    return case
 
 
 def _check(case: Case, transition: Transition, *, by, reason: str = "") -> TransitionRule:

@@ -167,6 +167,15 @@ class Procedure(models.Model):
     def current_version(self) -> "ProcedureVersion | None":
         return self.versions.filter(published_at__isnull=False).order_by("-number").first()
 
+    def cached_current_version(self) -> "ProcedureVersion | None":
+        """``current_version``, read through the reference cache (lib/reference_cache.py):
+        for the paths that file cases, where it is read on every request."""
+        from parcours.lib import reference_cache
+
+        return reference_cache.remember(
+            "catalog:current-version", self.pk, lambda: self.current_version
+        )
+
     def get_delay_display(self) -> str:
         return delay_display(self.decision_delay, self.decision_delay_unit)
 

@@ -8,6 +8,7 @@ text of a report is shown only for reports that came in through Open311, whose
 applications publish it anyway; a report made on the site keeps its text private.
 """
 
+import copy
 import datetime
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from parcours.cases.enums import FINAL_STATES, CaseChannel, CaseState, EventKind
 from parcours.cases.models import Case, CaseEvent
 from parcours.catalog.enums import FieldType
 from parcours.catalog.models import Procedure, ProcedureVersion
+from parcours.lib import reference_cache
 from parcours.organisations.models import Organisation
 
 from .errors import bad_request, not_found
@@ -66,31 +68,39 @@ def jurisdiction_for(jurisdiction_id: str | None) -> Organisation:
     """The organisation a request is for. ``jurisdiction_id`` may be left out while
     only one administration offers Open311 services (spec: "only required if the
     endpoint serves multiple jurisdictions")."""
-    served = Organisation.objects.filter(
-        pk__in=open311_procedures().values("organisation_id")
-    ).order_by("slug")
+    served = served_organisations()
     jurisdiction_id = (jurisdiction_id or "").strip().lower()
     if not jurisdiction_id:
-        organisations = list(served[:2])
-        if len(organisations) == 1:
-            return organisations[0]
-        if not organisations:
+        if len(served) == 1:
+            return copy.copy(served[0])
+        if not served:
             raise not_found(_("Aucune administration ne reçoit de signalements Open311 ici."))
         raise bad_request(
             _(
                 "jurisdiction_id : ce paramètre est obligatoire, car ce serveur reçoit les "
                 "signalements de plusieurs administrations (%(ids)s)."
             )
-            % {"ids": ", ".join(served.values_list("slug", flat=True))}
+            % {"ids": ", ".join(organisation.slug for organisation in served)}
         )
     host = jurisdiction_id.removeprefix("www.")
     for organisation in served:
         if jurisdiction_id == organisation.slug or host in jurisdiction_ids(organisation)[1:]:
-            return organisation
+            return copy.copy(organisation)
     raise not_found(
         _("jurisdiction_id : aucune administration ne répond à « %(id)s » ici.")
         % {"id": jurisdiction_id[:100]}
     )
+
+
+def served_organisations() -> list[Organisation]:
+    """The organisations offering at least one service, by slug; read through the
+    reference cache (every request names its jurisdiction)."""
+
+    def load():
+        served = Organisation.objects.filter(pk__in=open311_procedures().values("organisation_id"))
+        return list(served.order_by("slug"))
+
+    return reference_cache.remember("open311:organisations", None, load)
 
 
 def services_of(organisation: Organisation) -> QuerySet[Procedure]:
@@ -106,7 +116,11 @@ def service_for(organisation: Organisation, service_code: str | None) -> Procedu
     code = (service_code or "").strip()
     if not code:
         raise bad_request(_("service_code : ce paramètre est obligatoire."))
-    procedure = services_of(organisation).filter(code=code).first()
+    procedure = reference_cache.remember(
+        "open311:service",
+        (organisation.pk, code),
+        lambda: services_of(organisation).filter(code=code).first(),
+    )
     if procedure is None:
         raise not_found(
             _("service_code : « %(code)s » n'est pas un service de cette administration.")

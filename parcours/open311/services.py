@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from parcours.cases import services as case_services
 from parcours.cases.enums import CaseChannel
 from parcours.cases.errors import CaseError
-from parcours.cases.models import Case
 from parcours.catalog import form_definition
 from parcours.catalog.enums import FieldType
 from parcours.catalog.models import Procedure
@@ -258,7 +257,7 @@ def request_create(*, organisation: Organisation, procedure: Procedure, key: Ope
     """File a report sent by an application: check every argument (all faults told at
     once), find or record the person, then create and submit the case on the Open311
     channel, through the case services (receipt, legal clock, notifications)."""
-    version = procedure.current_version
+    version = procedure.cached_current_version()
     definition = selectors.definition_of(procedure, version)
     roles = selectors.field_roles(definition)
     lat = _coordinate(data, "lat", -90, 90)
@@ -338,7 +337,7 @@ def request_create(*, organisation: Organisation, procedure: Procedure, key: Ope
                 version=version,
             )
             if lat is not None and not roles["location"]:
-                Case.objects.filter(pk=case.pk).update(latitude=lat, longitude=lng)
+                case.latitude, case.longitude = lat, lng  # saved by the submission
             # Written before the submission, whose reference holds a counter until the
             # commit (both are undone together if the submission is refused).
             report = Open311Request.objects.create(
@@ -351,7 +350,7 @@ def request_create(*, organisation: Organisation, procedure: Procedure, key: Ope
                 device_id=device_id,
                 account_id=account_id,
             )
-            report.case = case_services.case_submit(case=case, by=by)
+            report.case = case_services.case_submit(case=case, by=by, fresh=True)
     except CaseError as error:
         errors = getattr(error, "errors", None)
         if errors:

@@ -11,9 +11,13 @@ class WebhooksConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from parcours.cases.models import CaseEvent
+        from parcours.lib.reference_cache import watch
 
         from . import checks  # noqa: F401 (registers the deploy check)
+        from .models import WebhookEndpoint
         from .services import on_case_event_saved
 
         # Every case event, wherever it is recorded, in the transaction that records it.
         post_save.connect(on_case_event_saved, sender=CaseEvent, dispatch_uid="webhooks")
+        # Read through the reference cache for every case event: a change drops the copies.
+        watch(WebhookEndpoint)

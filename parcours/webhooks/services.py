@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from parcours.cases.enums import EventKind, Transition
 from parcours.cases.models import CaseEvent
+from parcours.lib import reference_cache
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Agent, Unit
 from parcours.outbox.enums import OutboxStatus
@@ -200,6 +201,22 @@ def event_payload(event: CaseEvent, *, type_: str, id_: str) -> dict:
     }
 
 
+def active_endpoints(organisation_id: int) -> list[tuple[WebhookEndpoint, frozenset[int]]]:
+    """The organisation's active endpoints, each with the procedures it is limited to
+    (none: all), read through the reference cache: every case event asks."""
+
+    def load():
+        endpoints = WebhookEndpoint.objects.filter(
+            organisation_id=organisation_id, is_active=True
+        ).prefetch_related("procedures")
+        return [
+            (endpoint, frozenset(procedure.pk for procedure in endpoint.procedures.all()))
+            for endpoint in endpoints
+        ]
+
+    return reference_cache.remember("webhooks:active-endpoints", organisation_id, load)
+
+
 def put_case_event_webhooks(event: CaseEvent) -> list[OutboxMessage]:
     """One outbox row per active endpoint that subscribed to the event, in the event's
     transaction: a rolled-back change sends nothing."""
@@ -207,14 +224,10 @@ def put_case_event_webhooks(event: CaseEvent) -> list[OutboxMessage]:
     if not types:
         return []
     rows = []
-    endpoints = WebhookEndpoint.objects.filter(
-        organisation_id=event.organisation_id, is_active=True
-    ).prefetch_related("procedures")
-    for endpoint in endpoints:
+    for endpoint, procedures in active_endpoints(event.organisation_id):
         type_ = next((t for t in types if t in endpoint.events), None)
         if type_ is None:
             continue
-        procedures = {procedure.pk for procedure in endpoint.procedures.all()}
         if procedures and event.case.procedure_id not in procedures:
             continue
         key = f"{endpoint.key_prefix}{event.pk}"
