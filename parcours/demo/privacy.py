@@ -8,6 +8,7 @@ import datetime
 from parcours.cases.enums import CaseState
 from parcours.cases.models import Case
 from parcours.catalog.models import Procedure
+from parcours.lib import reference_cache
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Agent
 from parcours.privacy.enums import JournalAction, JournalPurpose, JournalVia
@@ -25,6 +26,7 @@ RETENTION_BASIS = (
 def seed_privacy() -> int:
     """A few journal entries per demo citizen's submitted case; returns how many."""
     Procedure.objects.filter(retention_basis="").update(retention_basis=RETENTION_BASIS)
+    reference_cache.forget()  # an update() sends no signal
     written = 0
     cases = (
         Case.objects.filter(person__user__email__in=DEMO_CITIZENS)

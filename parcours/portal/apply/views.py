@@ -35,6 +35,7 @@ from parcours.cases.services import (
 )
 from parcours.catalog.enums import FieldType
 from parcours.catalog.models import Procedure
+from parcours.lib import reference_cache
 from parcours.mandates import selectors as mandate_selectors
 from parcours.people.models import Person
 
@@ -146,9 +147,18 @@ def _step_url(case: Case, number: int) -> str:
 @require_http_methods(["GET", "POST"])
 def apply_start(request, slug):
     """Start a request, or resume the draft already started for this procedure."""
-    procedure = get_object_or_404(
-        Procedure.objects.published().select_related("organisation"), slug=slug
+    procedure = reference_cache.remember(
+        "catalog:published-procedure",
+        slug,
+        lambda: (
+            Procedure.objects.published()
+            .select_related("organisation", "handling_unit")
+            .filter(slug=slug)
+            .first()
+        ),
     )
+    if procedure is None:
+        raise Http404
     existing = (
         _own_cases(request.user)
         .filter(procedure=procedure, state=CaseState.DRAFT)
@@ -165,12 +175,17 @@ def apply_start(request, slug):
                 Person.objects.select_for_update().filter(pk=person.pk).first()
                 case = Case.objects.filter(
                     person=person, procedure=procedure, state=CaseState.DRAFT
-                ).first() or case_create_draft(person=person, procedure=procedure, by=request.user)
+                ).first() or case_create_draft(
+                    person=person,
+                    procedure=procedure,
+                    by=request.user,
+                    version=procedure.cached_current_version(),
+                )
         except CaseError as error:
             messages.error(request, error.message)
             return redirect("portal:home")
         return redirect(_step_url(case, 1))
-    version = procedure.current_version
+    version = procedure.cached_current_version()
     return render(
         request,
         "portal/apply/start.html",
