@@ -18,10 +18,10 @@ scenarios taking turns over ``--rounds`` rounds, requests per second and latenci
 
 The database is dropped at the end, even when a step fails. See README.md.
 
-Figures: bench/README.md. In short (November 26, 2026, quiet 2-core machine, three
-rounds of 10 s): web form 0.13 of the minimal view's requests per second, API 0.06;
-the target of 0.3 is not met (a report costs about 20 ms of CPU in process against
-0.3 ms for the minimal view).
+Figures: bench/README.md. In short (November 26, 2026, 2-core machine, three rounds of
+10 s, two runs): web form 0.19 of the minimal view's requests per second, API 0.16 to
+0.17 (0.08 to 0.10 before the reference data were kept in each process); a view that
+only writes a report's ten rows reaches 0.35 to 0.37. The target of 0.3 is not met.
 """
 
 import sys

@@ -2,7 +2,7 @@
 measures over HTTP: CPU time and SQL statements per page, in one theme.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/parcours_page_profile \\
-    PARCOURS_THEME=dsfr .venv/bin/python bench/page_profile.py [--cases 20] [--profile]
+    PARCOURS_THEME=dsfr .venv/bin/python bench/page_profile.py [--cases 20] [--api] [--profile]
 
 The database named in ``DATABASE_URL`` is created (``--replace`` drops it first),
 migrated and loaded with the demo, given the bench's one-step procedure and one
@@ -10,7 +10,8 @@ citizen (``--keep`` leaves it at the end, ``--reuse`` runs again on what it left
 the flow then runs ``--cases`` times through Django's test client with the bench's
 settings (``DEBUG`` off, the cached template loader), the first case untimed
 (the template cache warms up). It prints, per page, the median CPU time (process
-time, the test client included) and the number of SQL statements. ``--profile``
+time, the test client included) and the number of SQL statements; ``--api`` runs
+the Open311 report of ``case_creation.py`` instead of the web form. ``--profile``
 also prints the functions that cost the most over all pages (``cProfile``), ``--sql``
 each request's statements. See README.md.
 """
@@ -207,7 +208,7 @@ def run(args) -> None:
         stats.sort_stats("cumulative").print_stats(60)
         stats.sort_stats("cumulative").print_stats("parcours/", 50)
         stats.sort_stats("tottime").print_stats(40)
-        print("Own time by package (cProfile's wall time, waits on PostgreSQL included):")
+        print("Own CPU time by package (the profiler's own cost included):")
         by_area: dict[str, float] = defaultdict(float)
         for (filename, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
             by_area[area(filename)] += own
