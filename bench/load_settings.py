@@ -25,7 +25,9 @@ CACHES = {
         "LOCATION": os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/13"),
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# What production's settings choose with CACHE_URL on Redis: sessions read through it
+# (those load.py opens beforehand are found in the database, then kept in Redis).
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
 # The workers deliver the outbox for real, to nowhere.
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 PARCOURS_API_RATE_LIMIT = 10**9
