@@ -157,9 +157,11 @@ def case_submit(
     report filed in one request), so no other transaction can see it, let alone change
     it: it is not read again under lock."""
     now = now or timezone.now()
+    if fresh:
+        _ensure_fresh(case)
     # A fresh draft's caller undoes the whole of its transaction on a refusal: no savepoint.
     with transaction.atomic(savepoint=not fresh):
-        case = _fresh(case) if fresh else _lock(case)
+        case = case if fresh else _lock(case)
         rule = _check(case, Transition.SUBMIT, by=by)
         definition = case.procedure_version.form_definition
         try:
@@ -933,11 +935,12 @@ def _lock(case: Case) -> Case:
     )
 
 
-def _fresh(case: Case) -> Case:
+def _ensure_fresh(case: Case) -> None:
+    """A draft, saved, and the caller inside a transaction (checked before the
+    submission opens its own)."""
     connection = transaction.get_connection()
     if case.pk is None or case.state != CaseState.DRAFT or not connection.in_atomic_block:
         raise CaseError(_("Ce dossier n'est pas un brouillon créé dans cette transaction."))
-    return case
 
 
 def _check(case: Case, transition: Transition, *, by, reason: str = "") -> TransitionRule:

@@ -3,7 +3,7 @@ background work it asks for queued inside it (with tasks stored in the database,
 production)."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
@@ -58,3 +58,28 @@ def test_a_refused_submission_queues_nothing_and_takes_no_number(settings, proce
     assert not DBTaskResult.objects.exists()
     assert not ReferenceCounter.objects.exists()
     assert Case.objects.get(pk=draft.pk).reference is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fresh_draft_is_submitted_without_being_read_again(settings, procedure, citizen_a):
+    settings.TASKS = DATABASE_BACKEND
+    with transaction.atomic():
+        draft = CaseFactory(procedure=procedure, person=citizen_a)
+        with CaptureQueriesContext(connection) as captured:
+            case = services.case_submit(case=draft, by=citizen_a.user, fresh=True)
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not any(sql.startswith("SELECT") and Case._meta.db_table in sql for sql in statements)
+    assert not any("SAVEPOINT" in sql for sql in statements)
+    assert Case.objects.get(pk=case.pk).reference == case.reference
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fresh_is_refused_outside_a_transaction_or_for_a_case_already_sent(procedure, citizen_a):
+    draft = CaseFactory(procedure=procedure, person=citizen_a)
+    # Outside a transaction the draft may have been seen, and changed, by another one.
+    with pytest.raises(CaseError, match="brouillon créé dans cette transaction"):
+        services.case_submit(case=draft, by=citizen_a.user, fresh=True)
+    sent = services.case_submit(case=draft, by=citizen_a.user)
+    with transaction.atomic(), pytest.raises(CaseError):
+        services.case_submit(case=sent, by=citizen_a.user, fresh=True)
+    assert Case.objects.get(pk=draft.pk).reference == sent.reference
