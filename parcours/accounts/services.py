@@ -6,7 +6,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.http import urlencode, urlsafe_base64_encode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from parcours.lib import rate_limit
 from parcours.outbox.services import outbox_put
 from parcours.people.models import Person
 
@@ -149,12 +149,8 @@ def magic_link_url(*, user: User, base_url: str, next_url: str = "") -> str:
 
 
 def _count_or_refuse(what: str) -> None:
-    key = f"accounts:magic-link:{what}"
-    cache.add(key, 0, RATE_LIMIT_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_LIMIT_WINDOW)
-        count = 1
-    if count > settings.PARCOURS_MAGIC_LINK_MAX_PER_HOUR:
+    if (
+        rate_limit.count(f"accounts:magic-link:{what}", RATE_LIMIT_WINDOW)
+        > settings.PARCOURS_MAGIC_LINK_MAX_PER_HOUR
+    ):
         raise TooManyRequests(_("Trop de liens demandés en une heure. Réessayez plus tard."))

@@ -8,15 +8,14 @@ counted in the shared cache so that every app server agrees; past it, 429.
 """
 
 import datetime
-import time
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
+from parcours.lib.rate_limit import window_count
 from parcours.organisations import permissions
 
 from .errors import ApiError
@@ -32,11 +31,10 @@ def unauthorised(code: str, message: str) -> ApiError:
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
-        record = (
-            ApiToken.objects.select_related("agent__user").filter(hashed=token_hash(token)).first()
-        )
-        if record is None:
-            raise unauthorised("invalid_token", _("Ce jeton d'API n'est pas valide."))
+        try:
+            record = ApiToken.objects.select_related("agent__user").get(hashed=token_hash(token))
+        except ApiToken.DoesNotExist:
+            raise unauthorised("invalid_token", _("Ce jeton d'API n'est pas valide.")) from None
         if record.is_revoked:
             raise unauthorised("revoked_token", _("Ce jeton d'API a été révoqué."))
         agent, user = record.agent, record.agent.user
@@ -62,16 +60,8 @@ class TokenAuth(HttpBearer):
 def rate_limit(record: ApiToken) -> None:
     limit = settings.PARCOURS_API_RATE_LIMIT
     window = settings.PARCOURS_API_RATE_WINDOW
-    now = time.time()
-    key = f"api-rate:{record.pk}:{int(now // window)}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
+    count, retry_after = window_count(f"api-rate:{record.pk}", window)
     if count > limit:
-        retry_after = max(int(window - now % window), 1)
         raise ApiError(
             HTTPStatus.TOO_MANY_REQUESTS,
             "rate_limited",

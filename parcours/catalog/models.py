@@ -257,6 +257,19 @@ class ProcedureVersion(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @classmethod
+    def cached(cls, pk: int) -> "ProcedureVersion":
+        """Version ``pk`` with its procedure and the procedure's administration, read
+        through the reference cache (lib/reference_cache.py): for the pages of a draft,
+        which read them on every request. Raises ``DoesNotExist`` as ``get`` does."""
+        from parcours.lib import reference_cache
+
+        return reference_cache.remember(
+            "catalog:version",
+            pk,
+            lambda: cls.objects.select_related("procedure__organisation").get(pk=pk),
+        )
+
     def clean(self):
         errors = {}
         try:

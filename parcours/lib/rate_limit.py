@@ -1,9 +1,9 @@
 """Limits on how often one client may call the public endpoints, counted in the shared
 cache (``CACHE_URL``: Redis in production) so that every app server agrees.
 
-The same fixed-window counter as the API tokens' and Open311's limits: one cache key
-per client, per rule and per window, added then incremented. The rules are a table of
-the settings, ``PARCOURS_RATE_LIMITS``: the URL name (or a namespace followed by ``:*``),
+The same fixed-window counter as the API tokens' and Open311's limits
+(``window_count``): one cache key per client, per rule and per window, counted in one
+round trip on Redis. The rules are a table of the settings, ``PARCOURS_RATE_LIMITS``: the URL name (or a namespace followed by ``:*``),
 the methods counted, how many requests each client may send per window of seconds.
 A client is the signed-in account, or else the address (read past
 ``PARCOURS_PROXY_COUNT`` proxies). Past the limit: 429 with ``Retry-After``, as the
@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from parcours.lib.redis_cache import RedisCache
 
 # Never given back on the page: secrets and the form's own token.
 HIDDEN_FIELDS = {"csrfmiddlewaretoken", "password", "code", "next"}
@@ -48,20 +50,34 @@ def rule_for(view_name: str, method: str) -> Rule | None:
     return rule
 
 
+def count(key: str, timeout: int) -> int:
+    """Add one to the counter ``key`` in the shared cache, created at zero to live
+    ``timeout`` seconds if absent; the new value. In one round trip on Redis
+    (``lib/redis_cache.py``), else ``add`` then ``incr``."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return backend.count(key, timeout)
+    backend.add(key, 0, timeout=timeout)
+    try:
+        return backend.incr(key)
+    except ValueError:  # expired between add and incr
+        backend.set(key, 1, timeout=timeout)
+        return 1
+
+
+def window_count(name: str, window: int, *, now: float | None = None) -> tuple[int, int]:
+    """Count one request under ``name`` in the current fixed window of ``window``
+    seconds: the requests counted in it so far, and the seconds until it ends."""
+    now = time.time() if now is None else now
+    counted = count(f"{name}:{int(now // window)}", window + 1)
+    return counted, max(int(window - now % window), 1)
+
+
 def hit(rule: Rule, who: str, *, now: float | None = None) -> int | None:
     """Count one request of ``who`` under ``rule``: the seconds to wait past the
     limit, else None."""
-    now = time.time() if now is None else now
-    key = f"rate:{rule.name}:{who}:{int(now // rule.window)}"
-    cache.add(key, 0, timeout=rule.window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=rule.window + 1)
-        count = 1
-    if count > rule.limit:
-        return max(int(rule.window - now % rule.window), 1)
-    return None
+    counted, retry_after = window_count(f"rate:{rule.name}:{who}", rule.window, now=now)
+    return retry_after if counted > rule.limit else None
 
 
 def client_of(request) -> str:

@@ -5,11 +5,9 @@ through the case services like any other request, on the Open311 channel)."""
 import datetime
 import re
 import secrets
-import time
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
@@ -22,6 +20,7 @@ from parcours.cases.errors import CaseError
 from parcours.catalog import form_definition
 from parcours.catalog.enums import FieldType
 from parcours.catalog.models import Procedure
+from parcours.lib.rate_limit import window_count
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Agent, Organisation
 from parcours.people.models import Person
@@ -107,11 +106,10 @@ def key_for(raw: str | None, organisation: Organisation) -> Open311Key:
     raw = (raw or "").strip()
     if not raw:
         raise forbidden(_("api_key : une clé est obligatoire pour envoyer un signalement."))
-    key = (
-        Open311Key.objects.select_related("created_by__user").filter(hashed=token_hash(raw)).first()
-    )
-    if key is None:
-        raise forbidden(_("api_key : cette clé n'est pas valide."))
+    try:
+        key = Open311Key.objects.select_related("created_by__user").get(hashed=token_hash(raw))
+    except Open311Key.DoesNotExist:
+        raise forbidden(_("api_key : cette clé n'est pas valide.")) from None
     if key.is_revoked:
         raise forbidden(_("api_key : cette clé a été révoquée."))
     if key.organisation_id != organisation.pk:
@@ -136,16 +134,8 @@ def rate_limit(who: str) -> None:
     each address, for the methods without a key), counted in the shared cache."""
     limit = settings.PARCOURS_OPEN311_RATE_LIMIT
     window = settings.PARCOURS_OPEN311_RATE_WINDOW
-    now = time.time()
-    name = f"open311-rate:{who}:{int(now // window)}"
-    cache.add(name, 0, timeout=window + 1)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.set(name, 1, timeout=window + 1)
-        count = 1
+    count, retry_after = window_count(f"open311-rate:{who}", window)
     if count > limit:
-        retry_after = max(int(window - now % window), 1)
         raise Open311Error(
             HTTPStatus.TOO_MANY_REQUESTS,
             _(

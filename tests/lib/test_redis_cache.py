@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.connection import Connection
 
 from parcours.lib.redis_cache import RedisCache
 
@@ -63,3 +64,51 @@ def test_threads_share_the_client_safely(cache):
         thread.join()
     assert errors == []
     assert cache.get("counter") == 200
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """How many times this process sends something to Redis."""
+    sent = []
+    send = Connection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(command)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counted)
+    return sent
+
+
+def test_a_counter_is_created_counted_and_expires_with_its_window(cache):
+    assert cache.count("hits", 30) == 1
+    assert cache.count("hits", 30) == 2
+    assert cache.get("hits") == 2
+    client = cache._cache.get_client(write=True)
+    assert 0 < client.ttl(cache.make_key("hits")) <= 30
+
+
+def test_counting_takes_one_round_trip_where_add_then_incr_take_three(cache, round_trips):
+    cache.get("warm-up")  # the connection's own handshake is not counted
+    round_trips.clear()
+    cache.count("hits", 30)
+    assert len(round_trips) == 1
+
+    round_trips.clear()
+    cache.add("other", 0, timeout=30)
+    cache.incr("other")
+    assert len(round_trips) == 3
+
+
+def test_threads_counting_together_get_every_value_once(cache):
+    seen = []
+
+    def count():
+        seen.extend(cache.count("shared", 30) for _ in range(50))
+
+    threads = [threading.Thread(target=count) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(seen) == list(range(1, 201))

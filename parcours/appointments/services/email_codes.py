@@ -4,7 +4,6 @@ import datetime
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from parcours.appointments.errors import AppointmentError
 from parcours.appointments.models import EmailCode
+from parcours.lib import rate_limit
 from parcours.outbox.services import outbox_put
 
 EMAIL_CODE_SALT = "parcours.appointments.email_code"
@@ -27,14 +27,10 @@ class TooManyCodes(AppointmentError):
 
 
 def _count_or_refuse(what: str) -> None:
-    key = f"appointments:email-code:{what}"
-    cache.add(key, 0, RATE_LIMIT_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_LIMIT_WINDOW)
-        count = 1
-    if count > settings.PARCOURS_MAGIC_LINK_MAX_PER_HOUR:
+    if (
+        rate_limit.count(f"appointments:email-code:{what}", RATE_LIMIT_WINDOW)
+        > settings.PARCOURS_MAGIC_LINK_MAX_PER_HOUR
+    ):
         raise TooManyCodes(
             _("Trop de codes demandés en une heure. Réessayez plus tard, ou appelez le service."),
             field="email",

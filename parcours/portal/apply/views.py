@@ -34,7 +34,7 @@ from parcours.cases.services import (
     size_label,
 )
 from parcours.catalog.enums import FieldType
-from parcours.catalog.models import Procedure
+from parcours.catalog.models import Procedure, ProcedureVersion
 from parcours.lib import reference_cache
 from parcours.mandates import selectors as mandate_selectors
 from parcours.people.models import Person
@@ -70,23 +70,26 @@ def _own_cases(user):
 
 def _own_or_mandated(request, queryset, pk: int) -> Case:
     """The person's own case, or one a helper started for a person under a mandate in
-    force today; a helper whose mandate ended is told why (403)."""
-    case = queryset.filter(person__user=request.user, pk=pk).first()
-    if case is not None:
-        return case
-    mandate_selectors.deny_if_ended(request.user, case_id=pk)
-    return get_object_or_404(
-        queryset.filter(mandate_selectors.active_case_links_q(request.user)), pk=pk
-    )
+    force today; a helper whose mandate ended is told why (403). Its procedure, version
+    and administration come from the reference cache: they are the same for every
+    draft of the procedure, and only the case and its person are read for each page."""
+    queryset = queryset.order_by()  # one row by primary key: nothing to sort
+    case = next(iter(queryset.filter(person__user=request.user, pk=pk)), None)
+    if case is None:
+        mandate_selectors.deny_if_ended(request.user, case_id=pk)
+        case = get_object_or_404(
+            queryset.filter(mandate_selectors.active_case_links_q(request.user)), pk=pk
+        )
+    version = ProcedureVersion.cached(case.procedure_version_id)
+    case.procedure_version = version
+    if version.procedure_id == case.procedure_id:
+        case.procedure = version.procedure
+    return case
 
 
 def _draft_or_404(request, pk: int) -> Case:
     return _own_or_mandated(
-        request,
-        Case.objects.filter(state=CaseState.DRAFT).select_related(
-            "procedure__organisation", "procedure_version", "person"
-        ),
-        pk,
+        request, Case.objects.filter(state=CaseState.DRAFT).select_related("person"), pk
     )
 
 
@@ -598,9 +601,7 @@ def apply_document_remove(request, pk, document_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply_review(request, pk):
-    case = _own_or_mandated(
-        request, Case.objects.select_related("procedure", "procedure_version"), pk
-    )
+    case = _own_or_mandated(request, Case.objects.all(), pk)
     if case.state != CaseState.DRAFT:
         # Sent already (a second click, another tab): show what was sent.
         mandate = mandate_selectors.acting_mandate(request.user, case)

@@ -2,7 +2,10 @@
 a person reads while applying pays for them, so one more is a regression to explain.
 
 A page of a signed-in person reads the session and the user, then its own data, then
-the header's account menu (one statement, ``mandates.selectors.account_menu``)."""
+the header's account menu (one statement, ``mandates.selectors.account_menu``). The
+procedure, its version and administration come from the reference cache
+(lib/reference_cache.py), as in production: the data is committed (a test's own
+transaction, having written them, would read them from the database every time)."""
 
 import pytest
 from django.urls import reverse
@@ -11,7 +14,7 @@ from parcours.cases import services
 
 from .conftest import FULL_ANSWERS
 
-pytestmark = pytest.mark.sqlite
+pytestmark = [pytest.mark.sqlite, pytest.mark.django_db(transaction=True)]
 
 THEMES = ["dsfr", "neutral"]
 
@@ -36,7 +39,7 @@ def signed_in(client, citizen_a):
 def test_a_step_of_the_form_runs_four_statements(
     signed_in, settings, school_draft, django_assert_num_queries, theme
 ):
-    """The session, the user, the draft with its procedure, the account menu."""
+    """The session, the user, the draft with its person, the account menu."""
     settings.PARCOURS_THEME = theme
     signed_in.get(reverse("portal:apply_step", args=[school_draft.pk, 1]))  # warm caches
 
