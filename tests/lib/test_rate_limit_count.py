@@ -37,8 +37,9 @@ def test_on_redis_a_request_is_counted_in_one_round_trip(settings, monkeypatch):
     monkeypatch.setattr(
         Connection,
         "send_packed_command",
-        lambda self, command, check_health=True: sent.append(command)
-        or send(self, command, check_health),
+        lambda self, command, check_health=True: (
+            sent.append(command) or send(self, command, check_health)
+        ),
     )
 
     assert rate_limit.window_count("open311:key:1", 60, now=60.0) == (1, 60)
