@@ -13,7 +13,8 @@ settings (``DEBUG`` off, the cached template loader), the first case untimed
 time, the test client included) and the number of SQL statements; ``--api`` runs
 the Open311 report of ``case_creation.py`` instead of the web form. ``--profile``
 also prints the functions that cost the most over all pages (``cProfile``), ``--sql``
-each request's statements. See README.md.
+each request's statements, ``--profile-out PATH`` writes the profile for ``pstats``
+or snakeviz. See README.md.
 """
 
 import sys
@@ -45,6 +46,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=20, help="cases sent (default 20)")
     parser.add_argument("--profile", action="store_true", help="print the hottest functions")
+    parser.add_argument(
+        "--profile-out", metavar="PATH", help="with --profile, also write the pstats file there"
+    )
     parser.add_argument("--sql", action="store_true", help="print each request's statements")
     parser.add_argument(
         "--api", action="store_true", help="profile the Open311 report instead of the web form"
@@ -205,6 +209,8 @@ def run(args) -> None:
                 print(f"  {line[:300]}")
     if profiler:
         stats = pstats.Stats(profiler)
+        if args.profile_out:
+            stats.dump_stats(args.profile_out)
         stats.sort_stats("cumulative").print_stats(60)
         stats.sort_stats("cumulative").print_stats("parcours/", 50)
         stats.sort_stats("tottime").print_stats(40)

@@ -928,10 +928,9 @@ def _lock(case: Case) -> Case:
         raise CaseError(_("Ce dossier n'est pas enregistré."))
     return (
         Case.objects.select_for_update(of=("self",))
-        .select_related(
-            "procedure", "procedure_version", "unit__organisation", "person", "referent__user"
-        )
+        .select_related("unit__organisation", "person", "referent__user")
         .get(pk=case.pk)
+        .with_cached_procedure()
     )
 
 

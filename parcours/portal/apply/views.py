@@ -34,7 +34,7 @@ from parcours.cases.services import (
     size_label,
 )
 from parcours.catalog.enums import FieldType
-from parcours.catalog.models import Procedure, ProcedureVersion
+from parcours.catalog.models import Procedure
 from parcours.lib import reference_cache
 from parcours.mandates import selectors as mandate_selectors
 from parcours.people.models import Person
@@ -80,11 +80,7 @@ def _own_or_mandated(request, queryset, pk: int) -> Case:
         case = get_object_or_404(
             queryset.filter(mandate_selectors.active_case_links_q(request.user)), pk=pk
         )
-    version = ProcedureVersion.cached(case.procedure_version_id)
-    case.procedure_version = version
-    if version.procedure_id == case.procedure_id:
-        case.procedure = version.procedure
-    return case
+    return case.with_cached_procedure()
 
 
 def _draft_or_404(request, pk: int) -> Case:
@@ -690,10 +686,9 @@ def _submit(request, case: Case, plan: Plan):
 
 @login_required
 def apply_done(request, reference):
-    case = get_object_or_404(
-        case_selectors.case_for_reference(request.user, reference).filter(person__user=request.user)
-    )
-    receipt = get_object_or_404(Receipt.objects.select_related("case"), case=case)
+    case = get_object_or_404(case_selectors.own_case_for_reference(request.user, reference))
+    receipt = get_object_or_404(Receipt, case=case)
+    receipt.case = case
     context = receipt_context(receipt)
     context["email"] = case.person.email
     return render(request, "portal/apply/done.html", context)
