@@ -3,8 +3,9 @@ cache (``CACHE_URL``: Redis in production) so that every app server agrees.
 
 The same fixed-window counter as the API tokens' and Open311's limits
 (``window_count``): one cache key per client, per rule and per window, counted in one
-round trip on Redis. The rules are a table of the settings, ``PARCOURS_RATE_LIMITS``: the URL name (or a namespace followed by ``:*``),
-the methods counted, how many requests each client may send per window of seconds.
+round trip on Redis. The rules are a table of the settings, ``PARCOURS_RATE_LIMITS``:
+the URL name (or a namespace followed by ``:*``), the methods counted, how many
+requests each client may send per window of seconds.
 A client is the signed-in account, or else the address (read past
 ``PARCOURS_PROXY_COUNT`` proxies). Past the limit: 429 with ``Retry-After``, as the
 API's error shape under ``/api/``, else a page that says when to try again and gives
