@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.privacy.enums import RightsRequestKind, RightsRequestStatus
 from parcours.privacy.models import RightsRequest
@@ -68,7 +69,8 @@ def test_a_correction_request_is_tracked_with_its_due_date(client, citizen_a, su
         RightsRequestKind.CORRECTION,
         RightsRequestStatus.RECEIVED,
     )
-    assert (request.due_on - request.created_at.date()).days == 30
+    # The period runs from the day in the administration's time zone, not UTC's.
+    assert (request.due_on - timezone.localdate(request.created_at)).days == 30
 
 
 def test_erasure_of_a_case_in_progress_is_explained_and_the_text_kept(client, citizen_a, submitted):

@@ -8,6 +8,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from parcours.cases.models import Document
@@ -217,7 +218,7 @@ def test_a_piece_already_given_is_offered_unticked_with_the_consent_wording(
 
     html = page(client.get(documents_url(pk)))
 
-    day = date_format(given.uploaded_at, "j F Y")
+    day = date_format(timezone.localtime(given.uploaded_at), "j F Y")
     box = input_tag(html, "reuse")
     assert f'value="{given.pk}"' in box
     assert "checked" not in box
