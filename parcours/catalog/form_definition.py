@@ -240,9 +240,10 @@ def clean_answers(definition: dict, answers: dict) -> dict:
     for field in visible_fields(definition, answers):
         name = field["name"]
         value = answers.get(name)
-        if field["type"] == FieldType.GROUP:
-            value = _without_blank_rows(value)
-        if _is_empty(value, field):
+        # A group's lines left entirely blank (the spare line of the page) are not
+        # answers; the group drops them itself, keeping the others' positions.
+        shown = _without_blank_rows(value) if field["type"] == FieldType.GROUP else value
+        if _is_empty(shown, field):
             if field.get("required"):
                 errors[name] = [_("« %(label)s » est obligatoire.") % {"label": field["label"]}]
             continue
@@ -312,15 +313,31 @@ def _is_empty(value, field: dict | None = None) -> bool:
     return value is None or value == "" or value == [] or value is False
 
 
+def _is_blank_row(row) -> bool:
+    return isinstance(row, dict) and all(_is_empty(v) for v in row.values())
+
+
 def _without_blank_rows(rows):
     """A group's lines, less those left entirely empty (the spare line of the page)."""
     if not isinstance(rows, list):
         return rows
-    return [
-        row
-        for row in rows
-        if not (isinstance(row, dict) and all(_is_empty(v) for v in row.values()))
-    ]
+    return [row for row in rows if not _is_blank_row(row)]
+
+
+def group_line_errors(field: dict, rows) -> dict[int, dict[str, list[str]]]:
+    """What is wrong in each line of a group, by question: ``{index: {name: messages}}``,
+    lines counted from 0 as they were given, blank lines skipped (never wrong). The
+    page shows each message next to its question; ``_clean_group`` says them all at the
+    group's level."""
+    errors = {}
+    for index, row in enumerate(rows if isinstance(rows, list) else []):
+        if not isinstance(row, dict) or _is_blank_row(row):
+            continue
+        try:
+            clean_answers({"fields": field.get("fields", [])}, row)
+        except ValidationError as error:
+            errors[index] = error.message_dict
+    return errors
 
 
 def _clean_value(field: dict, value):
@@ -437,29 +454,31 @@ def _clean_group(field: dict, rows) -> list[dict]:
         raise ValidationError(
             _("« %(label)s » : les réponses doivent être une liste de lignes.") % {"label": label}
         )
+    given = len(_without_blank_rows(rows))
     low, high = field.get("min_items", 0), field.get("max_items", GROUP_MAX_ITEMS)
-    if len(rows) < low:
+    if given < low:
         raise ValidationError(
             _("« %(label)s » : remplissez au moins %(n)s ligne(s).") % {"label": label, "n": low}
         )
-    if len(rows) > high:
+    if given > high:
         raise ValidationError(
             _("« %(label)s » : %(n)s ligne(s) au plus.") % {"label": label, "n": high}
         )
-    cleaned, messages = [], []
-    for position, row in enumerate(rows, start=1):
-        try:
-            cleaned.append(clean_answers({"fields": field.get("fields", [])}, row))
-        except ValidationError as error:
-            for row_messages in error.message_dict.values():
-                messages.extend(
-                    _("« %(label)s », ligne %(n)s : %(message)s")
-                    % {"label": label, "n": position, "message": message}
-                    for message in row_messages
-                )
+    # Lines are numbered as the person sees them, a blank line in between included.
+    messages = [
+        _("« %(label)s », ligne %(n)s : %(message)s")
+        % {"label": label, "n": index + 1, "message": message}
+        for index, by_question in group_line_errors(field, rows).items()
+        for row_messages in by_question.values()
+        for message in row_messages
+    ]
     if messages:
         raise ValidationError(messages)
-    return cleaned
+    return [
+        clean_answers({"fields": field.get("fields", [])}, row)
+        for row in rows
+        if not _is_blank_row(row)
+    ]
 
 
 def _check_bounds(field: dict, number) -> None:

@@ -1,7 +1,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from parcours.catalog.form_definition import clean_answers, validate_definition, visible_fields
+from parcours.catalog.form_definition import (
+    clean_answers,
+    group_line_errors,
+    validate_definition,
+    visible_fields,
+)
 
 pytestmark = pytest.mark.sqlite
 
@@ -378,3 +383,55 @@ def test_a_condition_on_a_number_compares_the_number_not_the_text():
         "children",
         "twins",
     ]
+
+
+# ---------------------------------------------------------------------------
+# Repeatable groups
+
+
+CHILDREN = field(
+    "children",
+    "Enfants",
+    "group",
+    min_items=1,
+    max_items=2,
+    fields=[field("name", "Prénom", required=True), field("age", "Âge", "integer")],
+)
+
+
+def test_blank_lines_of_a_group_are_dropped_and_the_others_kept_in_order():
+    rows = [{"name": "", "age": ""}, {"name": "Léa", "age": "7"}, {"name": "Tom", "age": ""}]
+
+    assert clean_answers(form(CHILDREN), {"children": rows}) == {
+        "children": [{"name": "Léa", "age": 7}, {"name": "Tom"}]
+    }
+
+
+def test_a_group_numbers_its_wrong_lines_as_they_were_given_blank_ones_included():
+    rows = [{"name": "", "age": ""}, {"name": "", "age": "sept"}]
+
+    assert errors_of(form(CHILDREN), {"children": rows}) == {
+        "children": [
+            "« Enfants », ligne 2 : « Prénom » est obligatoire.",
+            "« Enfants », ligne 2 : « Âge » : saisissez un nombre entier, sans lettres ni virgule.",
+        ]
+    }
+    assert group_line_errors(CHILDREN, rows) == {
+        1: {
+            "name": ["« Prénom » est obligatoire."],
+            "age": ["« Âge » : saisissez un nombre entier, sans lettres ni virgule."],
+        }
+    }
+
+
+def test_a_group_counts_only_the_lines_given_against_its_bounds():
+    blank = {"name": "", "age": ""}
+    three = [{"name": "A"}, blank, {"name": "B"}, {"name": "C"}]
+
+    assert clean_answers(form(CHILDREN), {"children": [blank, blank]}) == {}
+    assert errors_of(form(CHILDREN), {"children": three}) == {
+        "children": ["« Enfants » : 2 ligne(s) au plus."]
+    }
+    assert clean_answers(form(CHILDREN), {"children": [blank, {"name": "A"}, {"name": "B"}]}) == {
+        "children": [{"name": "A"}, {"name": "B"}]
+    }

@@ -298,7 +298,9 @@ class StepForm(forms.Form):
         elif kind == FieldType.FILE:
             item["file"] = value if isinstance(value, dict) else None
         elif kind == FieldType.GROUP:
-            item["lines"] = self._lines(spec, value, field_id, bound.html_name)
+            item["lines"] = self._lines(
+                spec, value, field_id, bound.html_name, with_errors=bool(bound.errors)
+            )
             item["can_add"] = len(item["lines"]) < spec.get(
                 "max_items", form_definition.GROUP_MAX_ITEMS
             )
@@ -330,10 +332,16 @@ class StepForm(forms.Form):
             item["value"] = "" if value is None else str(value)
         return item
 
-    def _lines(self, spec: dict, value, field_id: str, html_name: str) -> list[dict]:
+    def _lines(
+        self, spec: dict, value, field_id: str, html_name: str, *, with_errors: bool
+    ) -> list[dict]:
         """A group's lines as typed, and one spare line to add another (within the
-        maximum): each question of a line drawn like a field of its own."""
+        maximum): each question of a line drawn like a field of its own, with what is
+        wrong in it next to it when the group has errors."""
         rows = [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+        # What was typed is read as it is saved; what comes from the draft already is.
+        answers = as_stored(spec, rows) if self.is_bound else rows
+        wrong = form_definition.group_line_errors(spec, answers) if with_errors else {}
         high = spec.get("max_items", form_definition.GROUP_MAX_ITEMS)
         count = min(max(len(rows) + 1, spec.get("min_items", 0), 1), high)
         lines = []
@@ -343,20 +351,24 @@ class StepForm(forms.Form):
             for sub in spec.get("fields", []):
                 sub_id = f"{field_id}-{line}-{sub['name']}"
                 sub_value = row.get(sub["name"])
+                sub_errors = wrong.get(line, {}).get(sub["name"], [])
+                sub_hint_id = f"{sub_id}-hint" if sub.get("help") else ""
+                sub_error_id = f"{sub_id}-error" if sub_errors else ""
                 sub_item = {
                     "kind": sub["type"],
                     "id": sub_id,
                     "name": f"{html_name}-{line}-{sub['name']}",
                     "label": sub["label"],
                     "help": sub.get("help", ""),
-                    "hint_id": f"{sub_id}-hint" if sub.get("help") else "",
-                    "describedby": f"{sub_id}-hint" if sub.get("help") else "",
+                    "hint_id": sub_hint_id,
+                    "error_id": sub_error_id,
+                    "describedby": " ".join(filter(None, [sub_hint_id, sub_error_id])),
                     "required": bool(sub.get("required")),
                     "input_type": INPUT_TYPES.get(sub["type"], "text"),
                     "input_mode": INPUT_MODES.get(sub["type"], ""),
                     "value": "" if sub_value is None else str(sub_value),
                     "checked": sub_value in (True, "true", "on", "1", 1),
-                    "errors": [],
+                    "errors": sub_errors,
                 }
                 if sub["type"] in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE, FieldType.YES_NO):
                     options = (

@@ -241,6 +241,62 @@ def test_a_required_question_left_empty_says_it_must_be_answered(
     assert page(response).count("« Réponse » est obligatoire.") == 2
 
 
+def test_a_wrong_line_of_a_group_says_so_next_to_each_question_numbered_as_shown(
+    client, citizen_a, one_question_draft
+):
+    draft = one_question_draft(
+        FieldType.GROUP,
+        {
+            "fields": [
+                {"name": "name", "label": "Prénom", "type": "text", "required": True},
+                *GROUP_FIELDS,
+            ]
+        },
+    )
+    client.force_login(citizen_a.user)
+
+    # The first line left blank, the second wrong in both questions.
+    response = client.post(
+        reverse("portal:apply_step", args=[draft.pk, 1]),
+        {
+            "answer-0-name": "",
+            "answer-0-count": "",
+            "answer-1-name": "",
+            "answer-1-count": "douze",
+            "action": "next",
+        },
+    )
+
+    text = page(response)
+    assert response.status_code == HTTPStatus.OK
+    # At the group's level and in the summary, the line as the person sees it: the second.
+    assert "« Réponse », ligne 2 : « Prénom » est obligatoire." in text
+    assert "ligne 1" not in text
+    # Next to each question of that line, its own message, tied to its input.
+    assert 'id="id_answer-1-name-error">« Prénom » est obligatoire.</p>' in text
+    assert (
+        'id="id_answer-1-count-error">« Nombre » : saisissez un nombre entier, sans lettres '
+        "ni virgule.</p>"
+    ) in text
+    count_input = re.search(r'<input[^>]*id="id_answer-1-count"[^>]*>', text).group()
+    assert 'value="douze"' in count_input
+    assert 'aria-invalid="true"' in count_input
+    assert 'aria-describedby="id_answer-1-count-error"' in count_input
+    # The blank line is not wrong.
+    blank = re.search(r'<input[^>]*id="id_answer-0-count"[^>]*>', text).group()
+    assert "aria-invalid" not in blank
+    assert 'id="id_answer-0-name-error"' not in text
+
+    # Sent from the review page as it is, the same step comes back with the same marks.
+    response = client.post(reverse("portal:apply_review", args=[draft.pk]))
+    assert response["Location"] == reverse("portal:apply_step", args=[draft.pk, 1])
+    text = page(client.get(response["Location"]))
+    assert 'id="id_answer-1-name-error">« Prénom » est obligatoire.</p>' in text
+    count_input = re.search(r'<input[^>]*id="id_answer-1-count"[^>]*>', text).group()
+    assert 'value="douze"' in count_input
+    assert 'aria-invalid="true"' in count_input
+
+
 # ---------------------------------------------------------------------------
 # Files too big, answers sent twice
 
