@@ -304,6 +304,14 @@ class StepForm(forms.Form):
             item["can_add"] = len(item["lines"]) < spec.get(
                 "max_items", form_definition.GROUP_MAX_ITEMS
             )
+            # Wrong lines are said next to their questions (and in the page's summary):
+            # the group itself is then not marked, which would mark its right lines too.
+            item["errors_in_lines"] = any(
+                sub["errors"] for line in item["lines"] for sub in line["items"]
+            )
+            if item["errors_in_lines"]:
+                item["error_id"] = ""
+                item["describedby"] = hint_id
             item["anchor"] = field_id
         elif kind in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE):
             selected = value if isinstance(value, list) else [value]

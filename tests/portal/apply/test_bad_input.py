@@ -173,6 +173,13 @@ WRONG = [
 ]
 
 
+# Where a group's wrong line above is said on the page, besides the summary.
+GROUP_LINE_ERROR = (
+    "id_answer-0-count",
+    "« Nombre » : saisissez un nombre entier, sans lettres ni virgule.",
+)
+
+
 def test_every_field_type_is_tried_with_wrong_values():
     assert {kind for kind, *_ in WRONG} == set(FieldType.values)
 
@@ -214,10 +221,12 @@ def test_a_wrong_answer_is_refused_next_to_its_field_saying_how_to_fix_it(
     text = page(response)
     assert response.status_code == HTTPStatus.OK
     assert re.search(r"<title>\s*Erreur :", text)
-    assert text.count(message) == 2  # in the summary at the top and next to the field
-    assert f'id="id_answer-error">{message}</p>' in text
-    assert re.search(r'aria-describedby="[^"]*id_answer-error"', text)
     assert re.search(r'<a href="#id_answer(_0|_lat)?">', text)
+    # In the summary at the top and next to the field; a group's line, next to its question.
+    field_id, next_to = GROUP_LINE_ERROR if kind == FieldType.GROUP else ("id_answer", message)
+    assert f"{message}</a>" in text
+    assert f'id="{field_id}-error">{next_to}</p>' in text
+    assert re.search(rf'aria-describedby="[^"]*{field_id}-error"', text)
     # Nothing is lost: the draft keeps what was typed, to be corrected; nothing is sent.
     draft.refresh_from_db()
     assert draft.state == CaseState.DRAFT
@@ -282,6 +291,8 @@ def test_a_wrong_line_of_a_group_says_so_next_to_each_question_numbered_as_shown
     assert 'value="douze"' in count_input
     assert 'aria-invalid="true"' in count_input
     assert 'aria-describedby="id_answer-1-count-error"' in count_input
+    # The group itself is not marked, which would mark its right lines too.
+    assert 'id="id_answer-error"' not in text
     # The blank line is not wrong.
     blank = re.search(r'<input[^>]*id="id_answer-0-count"[^>]*>', text).group()
     assert "aria-invalid" not in blank
