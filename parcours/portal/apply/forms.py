@@ -344,8 +344,8 @@ class StepForm(forms.Form):
         self, spec: dict, value, field_id: str, html_name: str, *, with_errors: bool
     ) -> list[dict]:
         """A group's lines as typed, and one spare line to add another (within the
-        maximum): each question of a line drawn like a field of its own, with what is
-        wrong in it next to it when the group has errors."""
+        maximum): each question of a line drawn like a field of its own (by the same
+        template), with what is wrong in it next to it when the group has errors."""
         rows = [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
         # What was typed is read as it is saved; what comes from the draft already is.
         answers = as_stored(spec, rows) if self.is_bound else rows
@@ -377,6 +377,13 @@ class StepForm(forms.Form):
                     "value": "" if sub_value is None else str(sub_value),
                     "checked": sub_value in (True, "true", "on", "1", 1),
                     "errors": sub_errors,
+                    # Drawn by the same template as the step's own fields.
+                    "is_group": sub["type"]
+                    in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE, FieldType.YES_NO),
+                    "anchor": sub_id,
+                    "origin": None,
+                    "origin_id": "",
+                    "readonly": False,
                 }
                 if sub["type"] in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE, FieldType.YES_NO):
                     options = (
