@@ -73,7 +73,7 @@ def test_the_sign_in_pages_meet_wcag_aa_in_both_themes(
         link,
     ]:
         page.goto(live_server.url + path)
-        assert page.locator("h1").count() == 1, path
+        expect(page.locator("h1"), path).to_have_count(1)
         found[path] = violations(page)
 
     page.goto(f"{live_server.url}/connexion/")

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import expect
 
 from parcours.accounts.tokens import magic_link_token
 from parcours.appointments import links
@@ -370,7 +371,7 @@ def test_every_citizen_page_meets_wcag_aa_in_both_languages_and_themes(
             if language == "fr" and swept.french_in:
                 continue
             page.goto(live_server.url + swept.path)
-            assert page.locator("h1").count() == 1, swept.name
+            expect(page.locator("h1"), swept.name).to_have_count(1)
             if page.locator("html").get_attribute("lang") != language:
                 wrong_language.append(swept.name)
             found[swept.name] = violations(page)

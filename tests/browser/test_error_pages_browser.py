@@ -18,7 +18,7 @@ def page(browser):
 def test_the_server_error_page_meets_wcag_aa(page):
     page.set_content(render_to_string("500.html"))
 
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert violations(page) == []
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from parcours.cases import services
 from parcours.privacy.enums import JournalAction
@@ -25,7 +26,7 @@ def test_my_data_and_the_journal_pass_axe_in_both_themes(
     sign_in(page, live_server.url, citizen_a.user)
     for name in ("portal:my_data", "portal:data_journal", "portal:data_export_html"):
         page.goto(live_server.url + reverse(name))
-        assert page.locator("h1").count() == 1
+        expect(page.locator("h1")).to_have_count(1)
         assert violations(page) == [], name
     page.goto(live_server.url + reverse("portal:my_data"))
     page.screenshot(path=str(tmp_path / f"my_data_{theme}.png"), full_page=True)

@@ -4,6 +4,7 @@ axe checking each page against the WCAG 2.1 A and AA rules, in both themes."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from parcours.cases.models import Case
 from tests.browser_support import BROWSER_MARKS, sign_in_context, violations
@@ -40,7 +41,7 @@ def test_a_citizen_applies_step_by_step_without_javascript_and_every_page_passes
     found = {}
 
     def check(name):
-        assert page.locator("h1").count() == 1, name
+        expect(page.locator("h1"), name).to_have_count(1)
         page.screenshot(path=str(SCREENSHOTS / f"{theme}-{name}.png"), full_page=True)
         checker.goto(page.url)
         found[name] = violations(checker)

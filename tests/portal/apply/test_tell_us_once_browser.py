@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from parcours.cases.models import Case
 from parcours.people.models import DataSharingConsent
@@ -36,7 +37,7 @@ def test_a_citizen_reuses_what_they_already_gave_without_javascript_and_every_pa
     found = {}
 
     def check(name):
-        assert page.locator("h1").count() == 1, name
+        expect(page.locator("h1"), name).to_have_count(1)
         page.screenshot(path=str(SCREENSHOTS / f"{theme}-{name}.png"), full_page=True)
         checker.goto(page.url)
         found[name] = violations(checker)

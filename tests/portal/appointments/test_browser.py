@@ -137,7 +137,7 @@ def test_the_appointment_pages_meet_wcag_aa_in_both_themes(
     def check(name, path=None):
         if path:
             page.goto(live_server.url + path)
-        assert page.locator("h1").count() == 1, name
+        expect(page.locator("h1"), name).to_have_count(1)
         found[name] = violations(page)
         page.screenshot(path=f"var/appointments-{theme}-{slugify(name)}.png", full_page=True)
 

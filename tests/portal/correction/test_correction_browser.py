@@ -38,7 +38,7 @@ def test_the_correction_pages_meet_wcag_aa_in_both_themes(
     found = {}
 
     def check(name):
-        assert page.locator("h1").count() == 1, name
+        expect(page.locator("h1"), name).to_have_count(1)
         found[name] = violations(page)
         page.screenshot(path=f"var/correction-{theme}-{name}.png", full_page=True)
 

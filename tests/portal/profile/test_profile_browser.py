@@ -32,7 +32,7 @@ def test_the_profile_and_the_dispute_meet_wcag_aa_in_both_themes(
     label = "certified" if is_certified else "not-certified"
 
     page.goto(f"{live_server.url}/mon-profil/")
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     found["/mon-profil/"] = violations(page)
     page.screenshot(path=f"var/profile-{theme}-{label}.png", full_page=True)
     page.get_by_label("Adresse électronique").fill("alice.example.org")
@@ -43,7 +43,7 @@ def test_the_profile_and_the_dispute_meet_wcag_aa_in_both_themes(
     page.screenshot(path=f"var/profile-{theme}-{label}-errors.png", full_page=True)
     if is_certified:
         page.goto(f"{live_server.url}/mon-profil/signaler/")
-        assert page.locator("h1").count() == 1
+        expect(page.locator("h1")).to_have_count(1)
         found["/mon-profil/signaler/"] = violations(page)
         page.get_by_role("button", name="Envoyer mon signalement").click()
         found["/mon-profil/signaler/ (errors)"] = violations(page)

@@ -67,7 +67,7 @@ def test_the_catalogue_and_the_case_actions_meet_wcag_aa_in_both_themes(
 
     for path in ["/demarches/", "/demarches/?q=demarche&theme=relation", f"/demarches/{slug}/"]:
         page.goto(live_server.url + path)
-        assert page.locator("h1").count() == 1, path
+        expect(page.locator("h1"), path).to_have_count(1)
         found[path] = violations(page)
         page.screenshot(path=f"var/space-{theme}-{slugify(path)}.png", full_page=True)
     sign_in(page, live_server.url, awaiting_case.person.user)
@@ -77,7 +77,7 @@ def test_the_catalogue_and_the_case_actions_meet_wcag_aa_in_both_themes(
         f"/dossiers/{reference}/repondre/",
     ]:
         page.goto(live_server.url + path)
-        assert page.locator("h1").count() == 1, path
+        expect(page.locator("h1"), path).to_have_count(1)
         found[path] = violations(page)
         page.screenshot(path=f"var/space-{theme}-{slugify(path)}.png", full_page=True)
     # An empty answer shows its error accessibly too.
@@ -142,7 +142,7 @@ def test_the_decision_letter_and_the_documents_meet_wcag_aa_in_both_themes(
 
     for path in [f"/dossiers/{reference}/", f"/dossiers/{reference}/decisions/{decision.pk}/"]:
         page.goto(live_server.url + path)
-        assert page.locator("h1").count() == 1, path
+        expect(page.locator("h1"), path).to_have_count(1)
         found[path] = violations(page)
         page.screenshot(path=f"var/space-{theme}-{slugify(path)}.png", full_page=True)
 
