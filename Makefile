@@ -21,7 +21,7 @@ PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/parcours
 BENCH_DASHBOARDS_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_dashboards
 export DJANGO_SETTINGS_MODULE ?= parcours.settings.dev
 
-.PHONY: help run install install-dev migrate demo demo-if-empty serve worker test test-pg test-sqlite \
+.PHONY: help run install install-dev migrate demo demo-if-empty serve worker test test-pg test-sqlite test-midnight \
         quality fix audit postgres redis messages browser bench bench-queue bench-dashboards clean
 
 help:
@@ -31,6 +31,7 @@ help:
 	@echo "make serve   serve the site and the background worker"
 	@echo "make prod    production settings on PostgreSQL: gunicorn, the worker and the inbound SMTP daemon"
 	@echo "make e2e     the end-to-end journeys in chromium (citizen, agent, manager, helper)"
+	@echo "make test-midnight  the PostgreSQL suite with the clock at 23:20 UTC (dates in UTC vs Paris)"
 	@echo "make audit   look for known vulnerabilities in the locked dependencies (pip-audit)"
 	@echo "make fix     format and fix lint"
 
@@ -126,6 +127,16 @@ bench-load: install-dev postgres
 # The end-to-end journeys (also part of test-pg): the browser tests under tests/e2e.
 e2e: install-dev postgres browser
 	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/e2e -n 0 --create-db
+
+# The suite on PostgreSQL with the clock set back to the last 23:20 UTC (libfaketime;
+# PostgreSQL keeps the real time, less than a day apart): already the next day in Paris,
+# so a test that reads a date in UTC where the service reads it in the administration's
+# time zone fails here rather than once a day in CI.
+MIDNIGHT_OFFSET = $(BIN)/python -c "import time; print(f'-{(time.time() - 84000) % 86400:.0f}s')"
+test-midnight: install-dev postgres redis browser
+	@command -v faketime >/dev/null || (apt-get update -qq && apt-get install -y -qq faketime >/dev/null)
+	DJANGO_SETTINGS_MODULE=parcours.settings.test DATABASE_URL=$(PG_URL) \
+	  faketime -f "$$($(MIDNIGHT_OFFSET))" $(BIN)/pytest -n 2 --create-db $(TEST_ARGS)
 
 # Production on this machine: collectstatic, migrate, then gunicorn, the worker and the
 # inbound email daemon in the foreground; Ctrl+C stops all three (docs/deploy.md).
