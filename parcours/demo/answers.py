@@ -215,6 +215,34 @@ def electoral_registration(rng: Random, ctx: AnswerContext) -> dict:
     return answers
 
 
+def _household(rng: Random, ctx: AnswerContext, others: int) -> dict:
+    """The other people to house, one line each: a partner perhaps, then children."""
+    if not others:
+        return {}
+    lines = []
+    if rng.random() < 0.6:
+        born = ctx.received_on - datetime.timedelta(days=365 * rng.randint(25, 55))
+        lines.append(
+            {
+                "given_name": rng.choice(GIVEN_NAMES)[0],
+                "birth_date": _date(born),
+                "relationship": "spouse",
+            }
+        )
+    while len(lines) < others:
+        born = ctx.received_on - datetime.timedelta(
+            days=365 * rng.randint(0, 17) + rng.randrange(300)
+        )
+        lines.append(
+            {
+                "given_name": rng.choice(CHILD_NAMES),
+                "birth_date": _date(born),
+                "relationship": "child",
+            }
+        )
+    return {"household": lines}
+
+
 def social_housing(rng: Random, ctx: AnswerContext) -> dict:
     size = rng.choice((1, 1, 2, 2, 3, 3, 4, 5, 6))
     reason = rng.choice(
@@ -227,6 +255,7 @@ def social_housing(rng: Random, ctx: AnswerContext) -> dict:
         ),
         "household_size": size,
         "monthly_income": _money(rng, 600, 2800),
+        **_household(rng, ctx, size - 1),
         "communes": _pick_days(
             rng, ["bellerive", "montrond", "saint-aignan", "noyers", "villebrune"]
         ),
