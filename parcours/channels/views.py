@@ -28,7 +28,7 @@ from parcours.cases.services import case_submit, case_update_draft, document_add
 from parcours.catalog.models import Procedure
 from parcours.contacts.models import CallbackRequest
 from parcours.organisations import permissions
-from parcours.portal.apply.forms import SITUATION_SPEC, StepForm, visible_names
+from parcours.portal.apply.forms import SITUATION_SPEC, StepForm, error_summary, visible_names
 from parcours.privacy.enums import JournalAction, JournalPurpose
 from parcours.privacy.journal import record_access
 
@@ -350,11 +350,7 @@ def _assisted_draft_or_404(request, pk) -> Case:
 
 def _fill_context(case: Case, form: StepForm, situation: StepForm, **extra) -> dict:
     items = form.items() + situation.items()
-    error_list = [
-        {"anchor": item["anchor"], "message": message}
-        for item in items
-        for message in item["errors"]
-    ]
+    error_list = error_summary(items)
     return {
         "case": case,
         "procedure": case.procedure,

@@ -8,6 +8,7 @@ wrong and how to fix it, with the same messages as on submission.
 
 import datetime
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -312,6 +313,15 @@ class StepForm(forms.Form):
             if item["errors_in_lines"]:
                 item["error_id"] = ""
                 item["describedby"] = hint_id
+                # The summary's links lead to each wrong question, in the group's order.
+                anchors = [
+                    sub["anchor"]
+                    for line in item["lines"]
+                    for sub in line["items"]
+                    for _message in sub["errors"]
+                ]
+                if len(anchors) == len(bound.errors):
+                    item["error_anchors"] = anchors
             item["anchor"] = field_id
         elif kind in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE):
             selected = value if isinstance(value, list) else [value]
@@ -400,6 +410,7 @@ class StepForm(forms.Form):
                             if sub_value in form_definition.NO_VALUES
                             else ""
                         ]
+                    sub_item["anchor"] = f"{sub_id}_0"
                     sub_item["choices"] = [
                         {
                             "id": f"{sub_id}_{position}",
@@ -413,6 +424,18 @@ class StepForm(forms.Form):
                 items.append(sub_item)
             lines.append({"number": line + 1, "items": items})
         return lines
+
+
+def error_summary(items) -> list[dict]:
+    """The page's summary of what to correct: each message and the address of the input
+    it is about (a group's wrong lines, the question of each)."""
+    return [
+        {"anchor": anchor, "message": message}
+        for item in items
+        for message, anchor in zip(
+            item["errors"], item.get("error_anchors") or repeat(item["anchor"]), strict=False
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------

@@ -39,7 +39,14 @@ from parcours.lib import reference_cache
 from parcours.mandates import selectors as mandate_selectors
 from parcours.people.models import Person
 
-from .forms import SITUATION_SPEC, StepForm, answer_display, steps_of, visible_names
+from .forms import (
+    SITUATION_SPEC,
+    StepForm,
+    answer_display,
+    error_summary,
+    steps_of,
+    visible_names,
+)
 
 ERRORS_KEY = "apply:{pk}:errors"
 
@@ -337,11 +344,7 @@ def _situation_step(request, case: Case, plan: Plan):
 def _render_step(request, case: Case, plan: Plan, step: int, form: StepForm):
     shown = plan.shown_steps(case.form_data)
     position = shown.index(step) + 1 if step in shown else step
-    error_list = [
-        {"anchor": item["anchor"], "message": message}
-        for item in form.items()
-        for message in item["errors"]
-    ]
+    error_list = error_summary(form.items())
     non_field_errors = form.non_field_errors() if form.is_bound else []
     return render(
         request,

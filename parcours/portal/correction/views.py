@@ -18,7 +18,7 @@ from parcours.cases import prefill, services
 from parcours.cases import selectors as case_selectors
 from parcours.cases.errors import CaseError
 from parcours.cases.models import Case, CaseCorrection
-from parcours.portal.apply.forms import StepForm, steps_of, visible_names
+from parcours.portal.apply.forms import StepForm, error_summary, steps_of, visible_names
 
 from .forms import CorrectionForm
 
@@ -242,11 +242,7 @@ def _render_form(request, case: Case, definition: dict, form: StepForm, correcti
         for shown in [[items[name] for name in step.names if name in items]]
         if shown
     ]
-    error_list = [
-        {"anchor": item["anchor"], "message": message}
-        for item in items.values()
-        for message in item["errors"]
-    ]
+    error_list = error_summary(items.values())
     if correction_form.is_bound:
         for name in ("situation", "explanation"):
             bound = correction_form[name]

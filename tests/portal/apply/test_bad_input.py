@@ -221,7 +221,7 @@ def test_a_wrong_answer_is_refused_next_to_its_field_saying_how_to_fix_it(
     text = page(response)
     assert response.status_code == HTTPStatus.OK
     assert re.search(r"<title>\s*Erreur :", text)
-    assert re.search(r'<a href="#id_answer(_0|_lat)?">', text)
+    assert re.search(r'<a href="#id_answer(_0|_lat|-0-count)?">', text)
     # In the summary at the top and next to the field; a group's line, next to its question.
     field_id, next_to = GROUP_LINE_ERROR if kind == FieldType.GROUP else ("id_answer", message)
     assert f"{message}</a>" in text
@@ -291,6 +291,11 @@ def test_a_wrong_line_of_a_group_says_so_next_to_each_question_numbered_as_shown
     assert 'value="douze"' in count_input
     assert 'aria-invalid="true"' in count_input
     assert 'aria-describedby="id_answer-1-count-error"' in count_input
+    # The summary's links lead to each wrong question.
+    assert (
+        '<a href="#id_answer-1-name">« Réponse », ligne 2 : « Prénom » est obligatoire.</a>' in text
+    )
+    assert '<a href="#id_answer-1-count">« Réponse », ligne 2 : « Nombre »' in text
     # The group itself is not marked, which would mark its right lines too.
     assert 'id="id_answer-error"' not in text
     # The blank line is not wrong.

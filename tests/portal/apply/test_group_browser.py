@@ -73,6 +73,11 @@ def test_a_wrong_line_is_shown_next_to_its_questions_and_meets_wcag_aa(
     expect(line_2.get_by_role("group", name="Cantine")).to_have_accessible_description(
         "« Cantine » est obligatoire."
     )
+    # The summary's link to the third message leads to the first radio of "Cantine".
+    page.get_by_role(
+        "link", name="« Enfants à inscrire », ligne 2 : « Cantine » est obligatoire."
+    ).click()
+    expect(page.locator("#id_children-1-canteen_0")).to_be_focused()
     # The first line, right, is not marked.
     expect(page.get_by_role("group", name="Ligne 1").get_by_label("Prénom")).to_have_value("Léa")
     assert page.locator("#id_children-0-name[aria-invalid]").count() == 0
