@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from .enums import FieldType
@@ -304,6 +304,16 @@ def display_answer(field: dict, value) -> str:
             return date_format(datetime.date.fromisoformat(str(value)), "j F Y")
         except ValueError:
             return str(value)
+    if kind in (FieldType.INTEGER, FieldType.DECIMAL):
+        # In the reader's language: "2 216,20" in French, "2,216.20" in English.
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        if not number.is_finite():
+            return str(value)
+        places = max(0, -number.as_tuple().exponent)
+        return number_format(number, decimal_pos=places, force_grouping=True)
     return str(value)
 
 

@@ -1,8 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from parcours.catalog.form_definition import (
     clean_answers,
+    display_answer,
     group_line_errors,
     validate_definition,
     visible_fields,
@@ -435,3 +437,19 @@ def test_a_group_counts_only_the_lines_given_against_its_bounds():
     assert clean_answers(form(CHILDREN), {"children": [blank, {"name": "A"}, {"name": "B"}]}) == {
         "children": [{"name": "A"}, {"name": "B"}]
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "stored", "shown"),
+    [
+        ("fr", "decimal", "2216.20", "2\xa0216,20"),
+        ("en", "decimal", "2216.20", "2,216.20"),
+        ("fr", "decimal", "1250", "1\xa0250"),
+        ("fr", "integer", 12000, "12\xa0000"),
+        ("fr", "integer", 0, "0"),
+        ("en", "integer", 3, "3"),
+    ],
+)
+def test_numbers_are_shown_in_the_readers_language(language, kind, stored, shown):
+    with translation.override(language):
+        assert display_answer(field(type=kind), stored) == shown

@@ -6,13 +6,11 @@ is wrong; the definition's own rules (``form_definition.clean_answers``) say wha
 wrong and how to fix it, with the same messages as on submission.
 """
 
-import datetime
 from dataclasses import dataclass, field
 from itertools import repeat
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -443,28 +441,6 @@ def error_summary(items) -> list[dict]:
 
 
 def answer_display(spec: dict, value) -> str:
-    """An answer as the person will read it on the review page."""
-    kind = spec["type"]
-    if kind in (FieldType.YES_NO, FieldType.FILE, FieldType.GROUP):
-        return form_definition.display_answer(spec, value)
-    if kind == FieldType.BOOLEAN:
-        return _("Oui") if value in (True, "true", "on", "1", 1) else _("Non")
-    if value in (None, "", []):
-        return _("Non renseigné")
-    labels = {str(c["value"]): c["label"] for c in spec.get("choices", [])}
-    if kind == FieldType.CHOICE:
-        return labels.get(str(value), str(value))
-    if kind == FieldType.MULTIPLE_CHOICE:
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(str(v), str(v)) for v in values)
-    if kind == FieldType.LOCATION and isinstance(value, dict):
-        return _("latitude %(lat)s, longitude %(lng)s") % {
-            "lat": value.get("lat", ""),
-            "lng": value.get("lng", ""),
-        }
-    if kind == FieldType.DATE:
-        try:
-            return date_format(datetime.date.fromisoformat(str(value)), "j F Y")
-        except ValueError:
-            return str(value)
-    return str(value)
+    """An answer as the person will read it on the review page (and the agents on the
+    case): ``form_definition.display_answer``."""
+    return form_definition.display_answer(spec, value)
