@@ -194,7 +194,7 @@ PROFILE = "tests/portal/profile/test_profile_browser.py"
 ACCOUNTS = "tests/accounts/test_browser.py"
 CORRECTION = "tests/portal/correction/test_correction_browser.py"
 APPOINTMENTS = "tests/portal/appointments/test_browser.py"
-SUBMIT = "main form[method=post] button[type=submit]"
+SUBMIT = "main form[method=post] button[type=submit]:not([hidden])"
 
 
 @dataclass

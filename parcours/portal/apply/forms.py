@@ -214,8 +214,13 @@ class StepForm(forms.Form):
             self.fields[spec["name"]] = AnswerField(spec)
 
     def answers(self) -> dict:
-        """The values typed, as they are saved in the draft."""
+        """The values typed, as they are saved in the draft; less a group's line when its
+        "remove" button was the one pressed."""
         answers = {spec["name"]: as_stored(spec, self[spec["name"]].data) for spec in self.specs}
+        name, _sep, line = removed_line(self.data.get("action", "") if self.is_bound else "")
+        rows = answers.get(name)
+        if isinstance(rows, list) and line.isdigit() and int(line) < len(rows):
+            answers[name] = rows[: int(line)] + rows[int(line) + 1 :]
         return {**answers, **{k: v for k, v in self.overrides.items() if k in answers}}
 
     def clean(self):
@@ -420,8 +425,26 @@ class StepForm(forms.Form):
                         for position, (option, option_label) in enumerate(options)
                     ]
                 items.append(sub_item)
-            lines.append({"number": line + 1, "items": items})
+            lines.append(
+                {
+                    "number": line + 1,
+                    "items": items,
+                    # A line already typed can be taken out (the spare line is left blank).
+                    "remove": f"{REMOVE_LINE}{spec['name']}:{line}" if line < len(rows) else "",
+                }
+            )
         return lines
+
+
+REMOVE_LINE = "remove_row:"
+
+
+def removed_line(action: str) -> tuple[str, str, str]:
+    """``(group name, ":", line)`` when the button pressed takes a group's line out
+    (``remove_row:<name>:<line>``), else empty strings."""
+    if not action.startswith(REMOVE_LINE):
+        return "", "", ""
+    return action.removeprefix(REMOVE_LINE).rpartition(":")
 
 
 def error_summary(items) -> list[dict]:

@@ -18,7 +18,13 @@ from parcours.cases import prefill, services
 from parcours.cases import selectors as case_selectors
 from parcours.cases.errors import CaseError
 from parcours.cases.models import Case, CaseCorrection
-from parcours.portal.apply.forms import StepForm, error_summary, steps_of, visible_names
+from parcours.portal.apply.forms import (
+    REMOVE_LINE,
+    StepForm,
+    error_summary,
+    steps_of,
+    visible_names,
+)
 
 from .forms import CorrectionForm
 
@@ -89,15 +95,19 @@ def correct(request, reference):
     answers = form.answers()
     correction_form = CorrectionForm(data=request.POST)
     shown = visible_names(definition, answers)
-    if set(shown) - correction_form.shown_names():
-        # An answer makes another question appear: ask it, nothing is lost or checked yet.
-        messages.info(
-            request,
-            _(
-                "Selon vos réponses, nous avons une ou plusieurs questions de plus : "
-                "complétez-les, puis vérifiez vos corrections."
-            ),
-        )
+    action = request.POST.get("action", "")
+    new_questions = set(shown) - correction_form.shown_names()
+    if new_questions or action == "add_row" or action.startswith(REMOVE_LINE):
+        # An answer makes another question appear, or a group's line was added or taken
+        # out: the page comes back as it now is, nothing lost or checked yet.
+        if new_questions:
+            messages.info(
+                request,
+                _(
+                    "Selon vos réponses, nous avons une ou plusieurs questions de plus : "
+                    "complétez-les, puis vérifiez vos corrections."
+                ),
+            )
         return _render_form(
             request,
             case,

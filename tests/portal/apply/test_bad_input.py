@@ -280,7 +280,7 @@ def test_a_wrong_line_of_a_group_says_so_next_to_each_question_numbered_as_shown
     assert response.status_code == HTTPStatus.OK
     # At the group's level and in the summary, the line as the person sees it: the second.
     assert "« Réponse », ligne 2 : « Prénom » est obligatoire." in text
-    assert "ligne 1" not in text
+    assert "», ligne 1 :" not in text
     # Next to each question of that line, its own message, tied to its input.
     assert 'id="id_answer-1-name-error">« Prénom » est obligatoire.</p>' in text
     assert (

@@ -83,4 +83,17 @@ def test_a_wrong_line_is_shown_next_to_its_questions_and_meets_wcag_aa(
     assert page.locator("#id_children-0-name[aria-invalid]").count() == 0
     assert violations(page) == []
     page.screenshot(path=f"var/apply-group-errors-{theme}.png", full_page=True)
+
+    # Enter in a field sends the page as "Enregistrer et continuer", never a remove button.
+    with page.expect_navigation():
+        page.get_by_role("group", name="Ligne 1").get_by_label("Âge").press("Enter")
+    expect(page.get_by_role("group", name="Ligne 1").get_by_label("Prénom")).to_have_value("Léa")
+    expect(line_2.get_by_label("Âge")).to_have_value("sept")
+    expect(line_2.get_by_label("Âge")).to_have_attribute("aria-invalid", "true")
+
+    # The wrong line taken out with its own button: the page comes back without it.
+    page.get_by_role("button", name="Retirer la ligne 2 de « Enfants à inscrire »").click()
+    expect(page.get_by_role("group", name="Ligne 1").get_by_label("Prénom")).to_have_value("Léa")
+    expect(page.get_by_role("group", name="Ligne 2").get_by_label("Âge")).to_have_value("")
+    expect(page.locator("[aria-invalid]")).to_have_count(0)
     page.close()
