@@ -334,20 +334,27 @@ def _without_blank_rows(rows):
     return [row for row in rows if not _is_blank_row(row)]
 
 
+def _clean_lines(field: dict, rows) -> tuple[list[dict], dict[int, dict[str, list[str]]]]:
+    """Each line of a group checked once: the lines cleaned, blank ones dropped, and
+    what is wrong in the others by question, ``{index: {name: messages}}``, lines
+    counted from 0 as they were given."""
+    cleaned, errors = [], {}
+    for index, row in enumerate(rows if isinstance(rows, list) else []):
+        if not isinstance(row, dict) or _is_blank_row(row):
+            continue
+        try:
+            cleaned.append(clean_answers({"fields": field.get("fields", [])}, row))
+        except ValidationError as error:
+            errors[index] = error.message_dict
+    return cleaned, errors
+
+
 def group_line_errors(field: dict, rows) -> dict[int, dict[str, list[str]]]:
     """What is wrong in each line of a group, by question: ``{index: {name: messages}}``,
     lines counted from 0 as they were given, blank lines skipped (never wrong). The
     page shows each message next to its question; ``_clean_group`` says them all at the
     group's level."""
-    errors = {}
-    for index, row in enumerate(rows if isinstance(rows, list) else []):
-        if not isinstance(row, dict) or _is_blank_row(row):
-            continue
-        try:
-            clean_answers({"fields": field.get("fields", [])}, row)
-        except ValidationError as error:
-            errors[index] = error.message_dict
-    return errors
+    return _clean_lines(field, rows)[1]
 
 
 def _clean_value(field: dict, value):
@@ -474,21 +481,18 @@ def _clean_group(field: dict, rows) -> list[dict]:
         raise ValidationError(
             _("« %(label)s » : %(n)s ligne(s) au plus.") % {"label": label, "n": high}
         )
+    cleaned, wrong = _clean_lines(field, rows)
     # Lines are numbered as the person sees them, a blank line in between included.
     messages = [
         _("« %(label)s », ligne %(n)s : %(message)s")
         % {"label": label, "n": index + 1, "message": message}
-        for index, by_question in group_line_errors(field, rows).items()
+        for index, by_question in wrong.items()
         for row_messages in by_question.values()
         for message in row_messages
     ]
     if messages:
         raise ValidationError(messages)
-    return [
-        clean_answers({"fields": field.get("fields", [])}, row)
-        for row in rows
-        if not _is_blank_row(row)
-    ]
+    return cleaned
 
 
 def _check_bounds(field: dict, number) -> None:
