@@ -25,7 +25,7 @@ from parcours.catalog.form_definition import clean_answers, display_answer, visi
 from parcours.catalog.models import Commitment, FrozenVersion, Procedure, delay_display
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Unit
-from parcours.portal.apply.forms import REMOVE_LINE, StepForm
+from parcours.portal.apply.forms import StepForm, changes_lines
 from parcours.portal.apply.views import Plan
 from parcours.portal.catalogue.views import documents_of
 from parcours.studio import builder, checklist, exchange, services
@@ -852,7 +852,7 @@ def preview_step(request, pk, step):
     if action == "previous":
         previous = plan.preceding(step, merged)
         return redirect(here(previous or step))
-    if action == "add_row" or action.startswith(REMOVE_LINE):
+    if changes_lines(action):
         return redirect(here(step))
     still_shown = {spec["name"] for spec in plan.visible_specs(step, merged)}
     form.checked = still_shown

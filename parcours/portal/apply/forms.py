@@ -217,7 +217,7 @@ class StepForm(forms.Form):
         """The values typed, as they are saved in the draft; less a group's line when its
         "remove" button was the one pressed."""
         answers = {spec["name"]: as_stored(spec, self[spec["name"]].data) for spec in self.specs}
-        name, _sep, line = removed_line(self.data.get("action", "") if self.is_bound else "")
+        name, line = removed_line(self.data.get("action", "") if self.is_bound else "")
         rows = answers.get(name)
         if isinstance(rows, list) and line.isdigit() and int(line) < len(rows):
             answers[name] = rows[: int(line)] + rows[int(line) + 1 :]
@@ -436,15 +436,23 @@ class StepForm(forms.Form):
         return lines
 
 
+ADD_LINE = "add_row"  # the value of the add button in _field.html
 REMOVE_LINE = "remove_row:"
 
 
-def removed_line(action: str) -> tuple[str, str, str]:
-    """``(group name, ":", line)`` when the button pressed takes a group's line out
+def removed_line(action: str) -> tuple[str, str]:
+    """``(group name, line)`` when the button pressed takes a group's line out
     (``remove_row:<name>:<line>``), else empty strings."""
     if not action.startswith(REMOVE_LINE):
-        return "", "", ""
-    return action.removeprefix(REMOVE_LINE).rpartition(":")
+        return "", ""
+    name, _sep, line = action.removeprefix(REMOVE_LINE).rpartition(":")
+    return name, line
+
+
+def changes_lines(action: str) -> bool:
+    """The button pressed adds a line to a group or takes one out: the page comes back
+    with the answers saved, nothing checked yet."""
+    return action == ADD_LINE or action.startswith(REMOVE_LINE)
 
 
 def error_summary(items) -> list[dict]:

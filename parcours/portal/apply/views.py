@@ -40,10 +40,10 @@ from parcours.mandates import selectors as mandate_selectors
 from parcours.people.models import Person
 
 from .forms import (
-    REMOVE_LINE,
     SITUATION_SPEC,
     StepForm,
     answer_display,
+    changes_lines,
     error_summary,
     steps_of,
     visible_names,
@@ -262,7 +262,7 @@ def apply_step(request, pk, step):
     if action == "previous":
         previous = plan.preceding(step, merged)
         return redirect(_step_url(case, previous) if previous else _step_url(case, step))
-    if action == "add_row" or action.startswith(REMOVE_LINE):
+    if changes_lines(action):
         # A repeatable group: the page comes back with one more line to fill in, or one
         # fewer.
         return redirect(_step_url(case, step) + _query(request))

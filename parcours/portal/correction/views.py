@@ -19,8 +19,8 @@ from parcours.cases import selectors as case_selectors
 from parcours.cases.errors import CaseError
 from parcours.cases.models import Case, CaseCorrection
 from parcours.portal.apply.forms import (
-    REMOVE_LINE,
     StepForm,
+    changes_lines,
     error_summary,
     steps_of,
     visible_names,
@@ -97,7 +97,7 @@ def correct(request, reference):
     shown = visible_names(definition, answers)
     action = request.POST.get("action", "")
     new_questions = set(shown) - correction_form.shown_names()
-    if new_questions or action == "add_row" or action.startswith(REMOVE_LINE):
+    if new_questions or changes_lines(action):
         # An answer makes another question appear, or a group's line was added or taken
         # out: the page comes back as it now is, nothing lost or checked yet.
         if new_questions:
