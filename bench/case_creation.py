@@ -331,6 +331,14 @@ def report_writes(client: Client, number: int) -> None:
     client.send("POST", f"/bench/write?rows={REPORT_WRITES}")
 
 
+def key_and_write(client: Client, number: int) -> None:
+    client.send(
+        "POST",
+        "/bench/accept",
+        data={"api_key": DEMO_KEY, "description": f"Signalement n° {number}."},
+    )
+
+
 @dataclass
 class Result:
     name: str
@@ -424,6 +432,7 @@ def run(args, citizens: list[dict]) -> None:
             scenario("floor: 1 read", one_read, args),
             scenario("floor: 1 write", one_write, args),
             scenario(f"floor: {REPORT_WRITES} writes", report_writes, args),
+            scenario("floor: key+write", key_and_write, args),
         ]
         rounds.append(results)
         print(f"\nRound {number} of {args.rounds}:")
@@ -494,7 +503,9 @@ def summary(rounds: list[list[Result]], created: dict) -> None:
     print(
         f"Floors: a view reading one row {spread(ratios(3))}, a view writing one row "
         f"and committing {spread(ratios(4))}, a view writing {REPORT_WRITES} rows (as many as "
-        f"a report) {spread(ratios(5))} of the minimal view."
+        f"a report) {spread(ratios(5))}, a view checking an Open311 key then writing one "
+        f"row (an API that would only accept reports, to file them later) "
+        f"{spread(ratios(6))} of the minimal view."
     )
     one, five, _fifteen = os.getloadavg()
     print(

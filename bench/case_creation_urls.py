@@ -1,4 +1,4 @@
-"""The site's URLs, plus the bench's minimal view and its two floors (never in
+"""The site's URLs, plus the bench's minimal view and its floors (never in
 production's URLconf)."""
 
 import secrets
@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from parcours.open311 import selectors as open311_selectors
+from parcours.open311 import services as open311_services
 from parcours.organisations.models import Organisation
 
 
@@ -39,9 +41,27 @@ def writes(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+@csrf_exempt
+@require_POST
+def accept(request):
+    """A floor: what an API that only accepted a report, to file it later, would do at
+    the least: find the jurisdiction and check the key exactly as a report does (the
+    shared cache's rate limit included), then write one row and commit."""
+    organisation = open311_selectors.jurisdiction_for(request.POST.get("jurisdiction_id"))
+    open311_services.key_for(request.POST.get("api_key"), organisation)
+    with transaction.atomic():
+        Session.objects.create(
+            session_key=secrets.token_hex(16),
+            session_data=request.POST.get("description", ""),
+            expire_date=timezone.now(),
+        )
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 urlpatterns = [
     path("bench/minimal", minimal),
     path("bench/read", one_read),
     path("bench/write", writes),
+    path("bench/accept", accept),
     path("", include("parcours.urls")),
 ]
