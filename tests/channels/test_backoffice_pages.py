@@ -15,7 +15,7 @@ from parcours.channels.models import AssistedSubmission, ContactRecord
 from parcours.contacts.models import Message
 from parcours.people.models import Person
 from tests.backoffice.conftest import verified
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, ProcedureFactory
 
 pytestmark = pytest.mark.sqlite
 
@@ -286,6 +286,54 @@ def test_an_agent_files_a_request_at_the_counter_in_accompanied_mode_with_the_sa
     pdf = client.get(reverse("channels:assisted_receipt_pdf", args=[case.reference]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_agent_takes_a_line_out_of_a_group_and_the_answers_are_kept(
+    client, agent_1, unit_1, organisation
+):
+    procedure = ProcedureFactory(
+        handling_unit=unit_1,
+        version={
+            "fields": [
+                {"name": "town", "label": "Commune", "type": "text"},
+                {
+                    "name": "children",
+                    "label": "Enfants",
+                    "type": "group",
+                    "fields": [{"name": "name", "label": "Prénom", "type": "text"}],
+                },
+            ]
+        },
+    )
+    person = PersonFactory(organisation=organisation, user=None, email="", phone="06 00 00 00 02")
+    client = verified(client, agent_1.user)
+    client.post(
+        reverse("channels:assisted_start", args=[person.pk]),
+        {"procedure": procedure.pk, "channel": CaseChannel.PHONE},
+    )
+    case = person.cases.get()
+    fill = reverse("channels:assisted_fill", args=[case.pk])
+
+    response = client.post(
+        fill,
+        {
+            "town": "Bellerive",
+            "children-0-name": "Léa",
+            "children-1-name": "Tom",
+            "children-2-name": "Zoé",
+            "action": "remove_row:children:0",
+        },
+    )
+
+    assert response["Location"] == fill
+    case.refresh_from_db()
+    assert case.state == CaseState.DRAFT
+    assert case.form_data["children"] == [{"name": "Tom"}, {"name": "Zoé"}]
+    assert case.form_data["town"] == "Bellerive"
+    page = client.get(fill).content.decode()
+    assert 'value="remove_row:children:1"' in page
+    assert 'value="remove_row:children:2"' not in page
+    assert 'value="Léa"' not in page
 
 
 def test_accompanied_mode_is_only_at_the_counter(client, agent_1, procedure, citizen_a):

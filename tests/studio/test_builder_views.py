@@ -447,3 +447,56 @@ def procedure_published(procedure):
     services.draft_save(version=draft, by=None, content=content)
     services.version_publish(version=draft, by=None)
     return procedure
+
+
+def test_the_preview_takes_a_line_out_and_links_each_wrong_question_of_a_group(
+    admin_client, new_procedure
+):
+    draft = draft_version(new_procedure)
+    services.draft_save(
+        version=draft,
+        by=None,
+        content=version_content(draft),
+        form_definition={
+            "fields": [
+                {
+                    "name": "children",
+                    "label": "Enfants",
+                    "type": "group",
+                    "fields": [
+                        {"name": "name", "label": "Prénom", "type": "text", "required": True},
+                        {"name": "born", "label": "Né le", "type": "date"},
+                    ],
+                }
+            ]
+        },
+    )
+    step = url("studio_preview_step", new_procedure, 1)
+    lines = {"children-0-name": "Léa", "children-1-name": "Tom", "children-2-name": "Zoé"}
+
+    response = admin_client.post(step, {**lines, "action": "remove_row:children:1"})
+
+    assert response["Location"] == step
+    page = admin_client.get(step).content.decode()
+    assert 'value="Léa"' in page
+    assert 'value="Zoé"' in page
+    assert 'value="Tom"' not in page
+    # A wrong line: the summary leads to the wrong question of that line, as online.
+    response = admin_client.post(
+        step,
+        {
+            "children-0-name": "Léa",
+            "children-1-name": "",
+            "children-1-born": "hier",
+            "action": "next",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        '<a href="#id_children-1-name">« Enfants », ligne 2 : « Prénom » est obligatoire.</a>'
+        in (page.replace("&#x27;", "'").replace("&quot;", '"'))
+    )
+    assert '<a href="#id_children-1-born">« Enfants », ligne 2 : « Né le »' in page
+    assert 'id="id_children-error"' not in page
+    assert not new_procedure.cases.exists()

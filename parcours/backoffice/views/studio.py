@@ -25,7 +25,7 @@ from parcours.catalog.form_definition import clean_answers, display_answer, visi
 from parcours.catalog.models import Commitment, FrozenVersion, Procedure, delay_display
 from parcours.organisations.enums import AgentRole
 from parcours.organisations.models import Unit
-from parcours.portal.apply.forms import StepForm, changes_lines
+from parcours.portal.apply.forms import StepForm, changes_lines, error_summary
 from parcours.portal.apply.views import Plan
 from parcours.portal.catalogue.views import documents_of
 from parcours.studio import builder, checklist, exchange, services
@@ -868,11 +868,8 @@ def preview_step(request, pk, step):
 
 def _render_preview_step(request, shown, plan, step, form, answers):
     visible = plan.shown_steps(answers)
-    error_list = [
-        {"anchor": item["anchor"], "message": message}
-        for item in form.items()
-        for message in item["errors"]
-    ]
+    items = form.items()
+    error_list = error_summary(items)
     non_field_errors = form.non_field_errors() if form.is_bound else []
     messages.info(request, _("Aperçu du formulaire : rien n'est enregistré ni envoyé."))
     return render(
@@ -881,7 +878,7 @@ def _render_preview_step(request, shown, plan, step, form, answers):
         {
             "procedure": shown,
             "form": form,
-            "items": form.items(),
+            "items": items,
             "error_list": error_list,
             "non_field_errors": non_field_errors,
             "error_count": len(error_list) + len(non_field_errors),
