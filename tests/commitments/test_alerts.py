@@ -126,6 +126,40 @@ def test_the_digest_goes_to_the_agent_and_the_unit_s_manager(case, agent_1, mana
     assert agent_2.user.email not in recipients
 
 
+def test_the_digest_says_what_is_late_without_counting_what_is_not(case, agent_1):
+    # Flagged only once already late: the digest says so, and no "0 élément" sentence.
+    watch_commitments(today=datetime.date(2026, 10, 23))
+    send_digests()
+    deliver_due()
+    email = next(m for m in mail.outbox if m.to == [agent_1.user.email])
+    html_body = email.alternatives[0][0]
+    for text in (email.body, html_body):
+        assert "1 élément a dépassé le délai que nous avons promis aux usagers." in text
+        assert "0 élément" not in text
+        assert "bientôt" not in text
+    assert email.subject == "Nos engagements envers les usagers : 1 élément à traiter"
+
+
+def test_the_digest_counts_both_what_is_close_and_what_is_late(case, agent_1, procedure, citizen_a):
+    other = CaseFactory(procedure=procedure, person=citizen_a)
+    Case.objects.filter(pk=other.pk).update(
+        reference="2026-SCO-000002",
+        state=CaseState.IN_REVIEW,
+        received_on=RECEIVED + datetime.timedelta(days=6),
+        referent=agent_1,
+    )
+    watch_commitments(today=datetime.date(2026, 10, 23))
+    send_digests()
+    deliver_due()
+    body = next(m for m in mail.outbox if m.to == [agent_1.user.email]).body
+    assert (
+        "1 élément arrive bientôt au bout du délai que nous avons promis aux usagers.\n"
+        "1 élément a dépassé ce délai."
+    ) in body
+    assert "2026-SCO-000001" in body
+    assert "2026-SCO-000002" in body
+
+
 def test_the_queue_and_the_case_page_show_the_flag(client, case, agent_1, unit_1):
     from django.urls import reverse
 
