@@ -280,6 +280,11 @@ def private_pages(space) -> list[Page]:
         ),
         Page("withdraw", reverse("portal:case_withdraw", args=[sent.reference]), french_in=SPACE),
         Page(
+            "send documents",
+            reverse("portal:case_send_documents", args=[sent.reference]),
+            errors_by=SUBMIT,
+        ),
+        Page(
             "messages",
             reverse("portal:case_messages", args=[sent.reference]),
             errors_by=SUBMIT,

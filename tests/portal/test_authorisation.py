@@ -113,6 +113,7 @@ OWN_OBJECT = {
     "case_withdraw": a_case("sent"),
     "consent_withdraw": lambda a, b: [{"pk": a["consent"].pk}],
     "case_answer": a_case("awaiting"),
+    "case_send_documents": a_case("sent"),
     "case_messages": a_case("sent"),
     "case_correct": a_case("sent"),
     "case_correct_review": a_case("sent"),

@@ -211,6 +211,7 @@ RULES: dict[str, Rule] = {
     "portal:receipt_pdf": Rule(CITIZEN_A, kwargs=case("sent")),
     "portal:case_withdraw": Rule(CITIZEN_A, kwargs=case("sent")),
     "portal:case_answer": Rule(CITIZEN_A, kwargs=case("awaiting")),
+    "portal:case_send_documents": Rule(CITIZEN_A, kwargs=case("sent")),
     "portal:case_correct": Rule(CITIZEN_A, kwargs=case("sent")),
     "portal:case_correct_review": Rule(CITIZEN_A, kwargs=case("sent")),
     "portal:case_messages": Rule(CITIZEN_A, kwargs=case("sent")),

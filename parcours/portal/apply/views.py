@@ -38,6 +38,7 @@ from parcours.catalog.models import Procedure
 from parcours.lib import reference_cache
 from parcours.mandates import selectors as mandate_selectors
 from parcours.people.models import Person
+from parcours.portal.pieces import ACCEPTED_FILES, pieces_of_case
 
 from .forms import (
     SITUATION_SPEC,
@@ -394,53 +395,6 @@ def _saved_for_later(request, case: Case):
 # ---------------------------------------------------------------------------
 # Documents
 
-ACCEPTED_FILES = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
-
-
-def _pieces(case: Case, *, error: dict | None = None) -> list[dict]:
-    """Each required document with the files given for it, then "another document"."""
-    documents = list(case_selectors.documents_of_case(case).select_related("source__case"))
-    required = [
-        {
-            "code": piece["code"],
-            "label": piece["label"],
-            "help": piece.get("help", ""),
-            "required": bool(piece.get("required", True)),
-        }
-        for piece in case.procedure_version.required_documents or []
-        if isinstance(piece, dict) and piece.get("code") and piece.get("label")
-    ]
-    other = {
-        "code": "",
-        "label": _("Autre pièce"),
-        "help": _(
-            "Facultatif. Tout autre document que vous jugez utile à l'examen de votre demande."
-        ),
-        "required": False,
-    }
-    pieces = []
-    for position, piece in enumerate([*required, other], start=1):
-        field_id = f"piece-{position}"
-        mine = error if error and error["code"] == piece["code"] else None
-        message = mine["message"] if mine and not mine.get("reuse") else ""
-        pieces.append(
-            {
-                **piece,
-                "documents": [d for d in documents if d.kind_code == piece["code"]],
-                "id": field_id,
-                "error": message,
-                "reuse_error": mine["message"] if mine and mine.get("reuse") else "",
-                "reusable": [],
-                "describedby": " ".join(
-                    filter(None, [f"{field_id}-hint", f"{field_id}-error" if message else ""])
-                ),
-            }
-        )
-    # Files given for a piece the procedure no longer asks for still show, as others.
-    known = {piece["code"] for piece in required}
-    pieces[-1]["documents"] += [d for d in documents if d.kind_code and d.kind_code not in known]
-    return pieces
-
 
 def _offer_reuse(pieces: list[dict], case: Case, user) -> None:
     """Tell us once: for each piece asked for, the files the person already gave for
@@ -543,7 +497,7 @@ def apply_documents(request, pk):
                 )
                 return redirect("portal:apply_documents", pk=case.pk)
     shown = plan.shown_steps(case.form_data)
-    pieces = _pieces(case, error=error)
+    pieces = pieces_of_case(case, error=error)
     _offer_reuse(pieces, case, request.user)
     return render(
         request,
@@ -634,7 +588,7 @@ def apply_review(request, pk):
         for number in plan.shown_steps(answers)
         if number != plan.situation_step
     ]
-    pieces = _pieces(case)
+    pieces = pieces_of_case(case)
     return render(
         request,
         "portal/apply/review.html",

@@ -7,6 +7,11 @@ from . import views
 urlpatterns = [
     path("dossiers/<str:reference>/retirer/", views.withdraw, name="case_withdraw"),
     path("dossiers/<str:reference>/repondre/", views.answer, name="case_answer"),
+    path(
+        "dossiers/<str:reference>/pieces/envoyer/",
+        views.send_documents,
+        name="case_send_documents",
+    ),
     # Right to make a mistake: correct the answers, review the changes, confirm.
     path("dossiers/<str:reference>/corriger/", correction.correct, name="case_correct"),
     path(

@@ -1,19 +1,24 @@
-"""What the citizen can do on their own case: withdraw it, answer a request.
+"""What the citizen can do on their own case: withdraw it, answer a request, send the
+documents still expected.
 
 Only the person who filed the case acts here (agents act in the back-office), and
 every change goes through the case services.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
+from parcours.cases import margins, services
 from parcours.cases import selectors as case_selectors
-from parcours.cases import services
 from parcours.cases.enums import CaseState
 from parcours.cases.errors import CaseError
+from parcours.portal.pieces import ACCEPTED_FILES, pieces_of_case
 
 from .forms import AnswerWithFilesForm, WithdrawForm
 
@@ -96,5 +101,57 @@ def answer(request, reference):
             "case": case,
             "form": form,
             "information_request": case_selectors.last_information_request(case),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def send_documents(request, reference):
+    """The documents still expected, or any other useful one, sent once the request is
+    on its way: piece by piece, each file on its own, so that a refused file loses
+    nothing else. The service sees each in the case's history."""
+    case = get_object_or_404(case_selectors.own_case_for_reference(request.user, reference))
+    if case.state == CaseState.AWAITING_CITIZEN:
+        # The answer sends the files with it and starts the review again.
+        messages.info(
+            request,
+            _(
+                "Nous attendons votre réponse : joignez vos pièces à cette réponse, c'est elle "
+                "qui relance l'examen de votre dossier."
+            ),
+        )
+        return redirect("portal:case_answer", reference=case.reference)
+    if not case.is_open:
+        messages.info(request, _("Ce dossier est clos : vous ne pouvez plus y joindre de pièce."))
+        return redirect("portal:case", reference=case.reference)
+    error = None
+    if request.method == "POST":
+        kind_code = request.POST.get("kind_code", "")
+        try:
+            document = services.document_add(
+                case=case, by=request.user, upload=request.FILES.get("file"), kind_code=kind_code
+            )
+        except CaseError as refused:
+            error = {"code": kind_code, "message": refused.message}
+        else:
+            messages.success(
+                request,
+                _("Le fichier « %(name)s » est transmis au service qui examine votre demande.")
+                % {"name": document.original_name},
+            )
+            return redirect("portal:case_send_documents", reference=case.reference)
+    pieces = pieces_of_case(case, error=error, waived=margins.waived_codes(case))
+    return render(
+        request,
+        "portal/space/documents.html",
+        {
+            "case": case,
+            "pieces": pieces,
+            "refused": next((piece for piece in pieces if piece["error"]), None),
+            "unplaced": error["message"] if error and not any(p["error"] for p in pieces) else "",
+            "accept": ACCEPTED_FILES,
+            "max_size": services.size_label(settings.PARCOURS_UPLOAD_MAX_BYTES),
         },
     )

@@ -2,16 +2,19 @@
 downloaded only by those who may see the case."""
 
 import datetime
+import html
+import re
 from http import HTTPStatus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from parcours.cases import services
+from parcours.cases import margins, services
 from parcours.cases.enums import CaseState, EventKind
 from parcours.cases.models import CaseEvent, Document
 from tests.cases.test_documents_service import PDF, PNG, WINDOWS_EXE
+from tests.factories import rewrite_published_version
 
 pytestmark = pytest.mark.sqlite
 
@@ -214,3 +217,142 @@ def test_a_name_with_quotes_and_accents_is_given_safely(client, citizen_a, await
 
     assert response["Content-Disposition"].startswith("attachment;")
     assert "filename*=utf-8''re%C3%A7u%20%22final%22.pdf" in response["Content-Disposition"]
+
+
+# Pieces sent once the request is on its way
+
+
+PIECES = [
+    {"code": "domicile", "label": "Justificatif de domicile"},
+    {"code": "identite", "label": "Pièce d'identité"},
+]
+
+
+@pytest.fixture
+def asks_for_pieces(procedure):
+    version = procedure.versions.get()
+    version.required_documents = PIECES
+    rewrite_published_version(version)
+    return procedure
+
+
+def send_url(case) -> str:
+    return reverse("portal:case_send_documents", args=[case.reference])
+
+
+def test_the_pieces_still_missing_are_sent_after_the_request(
+    client, citizen_a, asks_for_pieces, submitted
+):
+    client.force_login(citizen_a.user)
+    case_page = client.get(reverse("portal:case", args=[submitted.reference])).content.decode()
+    assert f'href="{send_url(submitted)}"' in case_page
+    assert "Envoyer les pièces qui manquent" in case_page
+    page = html.unescape(client.get(send_url(submitted)).content.decode())
+    assert page.count("Nous n'avons pas encore cette pièce.") == 2
+    assert "Fichier pour « Justificatif de domicile »" in page
+
+    response = client.post(
+        send_url(submitted),
+        {"kind_code": "domicile", "file": SimpleUploadedFile("facture-edf.pdf", PDF)},
+    )
+
+    assert response["Location"] == send_url(submitted)
+    document = Document.objects.get(case=submitted, kind_code="domicile")
+    assert document.original_name == "facture-edf.pdf"
+    event = CaseEvent.objects.get(case=submitted, kind=EventKind.DOCUMENT_ADDED)
+    assert (event.data["name"], event.visible_to_citizen) == ("facture-edf.pdf", True)
+    submitted.refresh_from_db()
+    assert submitted.state == CaseState.SUBMITTED
+    page = html.unescape(client.get(send_url(submitted)).content.decode())
+    assert "Le fichier « facture-edf.pdf » est transmis au service" in page
+    assert "facture-edf.pdf (" in page
+    assert "Ajouter un autre fichier pour « Justificatif de domicile »" in page
+    assert page.count("Nous n'avons pas encore cette pièce.") == 1
+    case_page = html.unescape(
+        client.get(reverse("portal:case", args=[submitted.reference])).content.decode()
+    )
+    missing = case_page.split("Pièces demandées que nous n'avons pas encore")[1]
+    assert "Pièce d'identité" in missing
+    assert "Justificatif de domicile" not in missing.split("</ul>")[0]
+
+
+def test_a_refused_piece_is_said_next_to_it_and_nothing_sent_is_lost(
+    client, citizen_a, asks_for_pieces, submitted
+):
+    client.force_login(citizen_a.user)
+
+    response = client.post(
+        send_url(submitted),
+        {"kind_code": "identite", "file": SimpleUploadedFile("carte.pdf", WINDOWS_EXE)},
+    )
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == HTTPStatus.OK
+    assert "<title>\n  Erreur :" in page
+    message = "Ce fichier n'est pas un PDF, un JPEG ou un PNG : carte.pdf."
+    assert f'<a href="#piece-2">{message}' in page
+    assert f'id="piece-2-error">{message}' in page
+    field = re.search(r'<input[^>]*id="piece-2"[^>]*>', page).group()
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="piece-2-hint piece-2-error"' in field
+    assert list(Document.objects.values_list("original_name", flat=True)) == ["avis-impot.pdf"]
+    assert not CaseEvent.objects.filter(kind=EventKind.DOCUMENT_ADDED).exists()
+    # A piece the procedure does not ask for: said at the top, nothing attached.
+    response = client.post(
+        send_url(submitted), {"kind_code": "casier", "file": SimpleUploadedFile("c.pdf", PDF)}
+    )
+    assert "Cette pièce n&#x27;est pas demandée pour cette démarche." in response.content.decode()
+    assert Document.objects.count() == 1
+
+
+def test_a_waived_piece_is_not_asked_for_again(
+    client, citizen_a, agent_1, asks_for_pieces, submitted
+):
+    margins.case_waive_document(
+        case=submitted, by=agent_1.user, code="identite", reason="Vue au guichet."
+    )
+    client.force_login(citizen_a.user)
+
+    page = html.unescape(client.get(send_url(submitted)).content.decode())
+
+    assert "Pièce d'identité" not in page
+    assert "Justificatif de domicile" in page
+
+
+def test_while_an_answer_is_awaited_the_pieces_go_with_it(client, citizen_a, awaiting):
+    client.force_login(citizen_a.user)
+    case_page = client.get(reverse("portal:case", args=[awaiting.reference])).content.decode()
+    assert send_url(awaiting) not in case_page
+    assert "Joindre des pièces à votre réponse" in case_page
+
+    response = client.post(
+        send_url(awaiting), {"kind_code": "", "file": SimpleUploadedFile("bail.pdf", PDF)}
+    )
+
+    assert response["Location"] == answer_url(awaiting)
+    assert Document.objects.count() == 1
+
+
+def test_a_closed_case_takes_no_more_pieces(client, citizen_a, submitted):
+    services.case_withdraw(case=submitted, by=citizen_a.user)
+    client.force_login(citizen_a.user)
+    case_page = client.get(reverse("portal:case", args=[submitted.reference])).content.decode()
+    assert send_url(submitted) not in case_page
+
+    response = client.post(
+        send_url(submitted), {"kind_code": "", "file": SimpleUploadedFile("bail.pdf", PDF)}
+    )
+
+    assert response["Location"] == reverse("portal:case", args=[submitted.reference])
+    assert Document.objects.count() == 1
+
+
+def test_nobody_else_sends_pieces_to_a_case(client, citizen_b, submitted):
+    client.force_login(citizen_b.user)
+
+    response = client.post(
+        send_url(submitted), {"kind_code": "", "file": SimpleUploadedFile("x.pdf", PDF)}
+    )
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert Document.objects.count() == 1
