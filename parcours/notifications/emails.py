@@ -3,7 +3,7 @@ the email to send, or None when there is nothing to send (object gone, preferenc
 
 They run in a worker, once the change is committed (parcours.outbox)."""
 
-from parcours.cases.models import CaseCorrection, CaseEvent
+from parcours.cases.models import CaseCorrection, CaseEvent, Document
 from parcours.outbox.services import outbox_handler
 
 from .notifications import (
@@ -11,6 +11,7 @@ from .notifications import (
     CaseCorrectedUnitNotification,
     CaseEventNotification,
     CaseUpdateNotification,
+    DocumentReceivedUnitNotification,
     MessageToCitizenNotification,
 )
 
@@ -62,6 +63,22 @@ def case_corrected_to_citizen_email(correction_id: int):
 def case_corrected_to_unit_email(correction_id: int):
     correction = _correction(correction_id)
     return CaseCorrectedUnitNotification(correction).outgoing() if correction else None
+
+
+@outbox_handler
+def document_received_to_unit_email(document_id: int):
+    document = (
+        Document.objects.select_related(
+            "case__person",
+            "case__unit__organisation",
+            "case__procedure",
+            "case__procedure_version",
+            "case__referent__user",
+        )
+        .filter(pk=document_id)
+        .first()
+    )
+    return DocumentReceivedUnitNotification(document).outgoing() if document else None
 
 
 @outbox_handler

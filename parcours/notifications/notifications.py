@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from parcours.cases.enums import CITIZEN_LABELS, Transition
-from parcours.cases.models import CaseCorrection, CaseEvent
+from parcours.cases.models import CaseCorrection, CaseEvent, Document
 
 # Messages the person receives whatever their preferences, when we have their address:
 # the receipt (CRPA L112-3), requests for missing pieces (L114-5) and decisions with
@@ -174,7 +174,16 @@ class CaseCorrectedNotification(CitizenCaseNotification):
         }
 
 
-class CaseCorrectedUnitNotification(CaseNotification):
+class UnitCaseNotification(CaseNotification):
+    """To the handling service's address and the case's referent, if any."""
+
+    def recipients(self) -> list[str]:
+        referent = self.case.referent
+        addresses = [self.case.unit.email, referent.user.email if referent else ""]
+        return list(dict.fromkeys(address for address in addresses if address))
+
+
+class CaseCorrectedUnitNotification(UnitCaseNotification):
     """Tells the handling service, and the case's referent, that the person corrected
     their answers: the case may need a second look before the decision."""
 
@@ -183,11 +192,6 @@ class CaseCorrectedUnitNotification(CaseNotification):
     def __init__(self, correction: CaseCorrection):
         self.correction = correction
         self.case = correction.case
-
-    def recipients(self) -> list[str]:
-        referent = self.case.referent
-        addresses = [self.case.unit.email, referent.user.email if referent else ""]
-        return list(dict.fromkeys(address for address in addresses if address))
 
     def context(self) -> dict:
         return {
@@ -199,6 +203,34 @@ class CaseCorrectedUnitNotification(CaseNotification):
             "referent": self.case.referent,
             # Agents of the handling unit see the case page too.
             "case_url": self.case_url(),
+        }
+
+
+class DocumentReceivedUnitNotification(UnitCaseNotification):
+    """Tells the handling service, and the case's referent, that the person sent a
+    document once their request was on its way (a piece that was missing, often)."""
+
+    template_name = "document_received_unit"
+
+    def __init__(self, document: Document):
+        self.document = document
+        self.case = document.case
+
+    def context(self) -> dict:
+        labels = {
+            piece.get("code"): piece.get("label", "")
+            for piece in self.case.procedure_version.required_documents or []
+            if isinstance(piece, dict)
+        }
+        return {
+            "document": self.document,
+            "piece": labels.get(self.document.kind_code, "") if self.document.kind_code else "",
+            "case": self.case,
+            "person": self.case.person,
+            "unit": self.case.unit,
+            "referent": self.case.referent,
+            "case_url": settings.PARCOURS_BASE_URL
+            + reverse("backoffice:case", args=[self.case.reference]),
         }
 
 

@@ -36,6 +36,15 @@ def notify_case_corrected(correction: CaseCorrection) -> None:
     )
 
 
+def notify_document_received(document) -> None:
+    """The person sent a document to a case under examination: tell the service."""
+    outbox_put(
+        handler=emails.document_received_to_unit_email,
+        key=f"document_received:{document.pk}",
+        document_id=document.pk,
+    )
+
+
 def notify_message_to_citizen(message) -> None:
     """An agent wrote to the person about their case."""
     outbox_put(

@@ -18,6 +18,7 @@ from parcours.cases import margins, services
 from parcours.cases import selectors as case_selectors
 from parcours.cases.enums import CaseState
 from parcours.cases.errors import CaseError
+from parcours.notifications.services import notify_document_received
 from parcours.portal.pieces import ACCEPTED_FILES, pieces_of_case
 
 from .forms import AnswerWithFilesForm, WithdrawForm
@@ -111,7 +112,7 @@ def answer(request, reference):
 def send_documents(request, reference):
     """The documents still expected, or any other useful one, sent once the request is
     on its way: piece by piece, each file on its own, so that a refused file loses
-    nothing else. The service sees each in the case's history."""
+    nothing else. The service sees each in the case's history and is told by email."""
     case = get_object_or_404(case_selectors.own_case_for_reference(request.user, reference))
     if case.state == CaseState.AWAITING_CITIZEN:
         # The answer sends the files with it and starts the review again.
@@ -130,9 +131,14 @@ def send_documents(request, reference):
     if request.method == "POST":
         kind_code = request.POST.get("kind_code", "")
         try:
-            document = services.document_add(
-                case=case, by=request.user, upload=request.FILES.get("file"), kind_code=kind_code
-            )
+            with transaction.atomic():
+                document = services.document_add(
+                    case=case,
+                    by=request.user,
+                    upload=request.FILES.get("file"),
+                    kind_code=kind_code,
+                )
+                notify_document_received(document)
         except CaseError as refused:
             error = {"code": kind_code, "message": refused.message}
         else:

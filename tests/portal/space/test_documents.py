@@ -13,6 +13,7 @@ from django.urls import reverse
 from parcours.cases import margins, services
 from parcours.cases.enums import CaseState, EventKind
 from parcours.cases.models import CaseEvent, Document
+from parcours.outbox.services import deliver_due
 from tests.cases.test_documents_service import PDF, PNG, WINDOWS_EXE
 from tests.factories import rewrite_published_version
 
@@ -356,3 +357,35 @@ def test_nobody_else_sends_pieces_to_a_case(client, citizen_b, submitted):
 
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert Document.objects.count() == 1
+
+
+def test_the_service_is_told_of_a_piece_sent(
+    client, citizen_a, agent_1, asks_for_pieces, submitted, mailoutbox
+):
+    services.case_start_review(case=submitted, by=agent_1.user)
+    deliver_due()  # what the person was told of the submission and the review
+    mailoutbox.clear()
+    client.force_login(citizen_a.user)
+    client.post(
+        send_url(submitted),
+        {"kind_code": "domicile", "file": SimpleUploadedFile("facture-edf.pdf", PDF)},
+    )
+
+    assert deliver_due() == 1
+    (email,) = mailoutbox
+    submitted.refresh_from_db()
+    assert submitted.referent == agent_1
+    assert sorted(email.to) == sorted({submitted.unit.email, agent_1.user.email})
+    assert email.subject == f"Dossier {submitted.reference} : l'usager a envoyé une pièce"
+    assert f"{citizen_a.full_name} a envoyé une pièce pour sa demande" in email.body
+    assert "Pièce : Justificatif de domicile" in email.body
+    assert "Fichier : facture-edf.pdf (PDF," in email.body
+    assert reverse("backoffice:case", args=[submitted.reference]) in email.body
+    html_body = email.alternatives[0][0]
+    assert "Justificatif de domicile" in html_body
+    # A refused file tells nobody.
+    client.post(
+        send_url(submitted),
+        {"kind_code": "identite", "file": SimpleUploadedFile("carte.pdf", WINDOWS_EXE)},
+    )
+    assert deliver_due() == 0
