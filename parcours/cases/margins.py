@@ -24,6 +24,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.catalog.form_definition import file_field_names
 from parcours.organisations.models import Agent, Unit
 from parcours.organisations.selectors import agent_for
 
@@ -65,6 +66,27 @@ def waived_documents(case: Case) -> list[dict]:
             "created_at", "pk"
         )
     ]
+
+
+def piece_labels(case: Case) -> dict[str, str]:
+    """What each document of the case was given for, by ``kind_code``: the procedure's
+    documents and the form's file questions; "" is any other document."""
+    version = case.procedure_version
+    labels = {
+        field["name"]: field.get("label") or field["name"]
+        for field in (version.form_definition or {}).get("fields", [])
+        if isinstance(field, dict)
+        and field.get("name") in file_field_names(version.form_definition)
+    }
+    labels.update(
+        {
+            piece["code"]: piece.get("label") or piece["code"]
+            for piece in version.required_documents or []
+            if isinstance(piece, dict) and piece.get("code")
+        }
+    )
+    labels[""] = _("Autre pièce")
+    return labels
 
 
 def missing_documents(case: Case) -> list[dict]:

@@ -8,13 +8,15 @@ import io
 from http import HTTPStatus
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.cases import casework, margins, queue
+from parcours.cases import casework, margins, queue, services
 from parcours.cases.enums import MarginKind
 from parcours.cases.models import Case, MarginUse
 from parcours.contacts.models import MessageTemplate
+from tests.cases.test_documents_service import PDF
 from tests.factories import AgentFactory, ProcedureFactory, rewrite_published_version
 
 from .conftest import OUTSIDERS, assert_refused, sign_in_as, submit, verified
@@ -191,6 +193,35 @@ def test_the_holder_waives_a_document_and_the_case_page_shows_it(client, awaitin
     assert "prioritaire" not in page
     form = client.get(url("case_waive_document", awaiting)).text
     assert 'value="identite"' not in form
+
+
+def test_the_case_page_says_what_each_file_is_for_and_what_is_still_missing(
+    client, awaiting, agent_1, citizen_a
+):
+    services.case_resume_review(case=awaiting, by=citizen_a.user, reason="Voici la facture.")
+    services.document_add(
+        case=awaiting,
+        by=citizen_a.user,
+        upload=SimpleUploadedFile("facture.pdf", PDF),
+        kind_code="domicile",
+    )
+    services.document_add(
+        case=awaiting, by=citizen_a.user, upload=SimpleUploadedFile("lettre.pdf", PDF)
+    )
+    verified(client, agent_1.user)
+
+    page = client.get(url("case", awaiting)).text
+
+    assert "<strong>Justificatif de domicile</strong> :" in page
+    assert "<strong>Autre pièce</strong> :" in page
+    missing = page.split("Pièces demandées pas encore reçues")[1].split("</ul>")[0]
+    assert "Pièce d&#x27;identité" in missing
+    assert "Justificatif de domicile" not in missing
+    # Once waived, the piece is no longer missing.
+    margins.case_waive_document(
+        case=awaiting, by=agent_1.user, code="identite", reason="Vue au guichet."
+    )
+    assert "Pièces demandées pas encore reçues" not in client.get(url("case", awaiting)).text
 
 
 def test_the_holder_fast_tracks_a_case_and_a_badge_shows_it(client, awaiting, agent_1):

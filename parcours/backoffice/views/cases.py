@@ -86,7 +86,8 @@ def case_detail(request, reference):
             "case": case,
             "answers": answers,
             "private": _private_part(agent, case),
-            "documents": case_selectors.documents_of_case(case),
+            "documents": _documents(case),
+            "missing_documents": margins.missing_documents(case) if case.is_open else [],
             "waived_documents": margins.waived_documents(case),
             "history": case.history,
             "decisions": list(case.decisions.all()),
@@ -213,3 +214,12 @@ def take(request, reference):
             "is_next": following is not None and following.pk == case.pk,
         },
     )
+
+
+def _documents(case) -> list:
+    """The case's files, each with what it was given for (``piece_label``)."""
+    labels = margins.piece_labels(case)
+    documents = list(case_selectors.documents_of_case(case))
+    for document in documents:
+        document.piece_label = labels.get(document.kind_code, document.kind_code)
+    return documents
