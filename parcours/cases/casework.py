@@ -111,7 +111,7 @@ def case_hand_over(*, case: Case, by, to: Agent, reason: str = "") -> Case:
         holder = permissions.holders_of(case.unit).filter(pk=getattr(to, "pk", None)).first()
         if holder is None:
             raise CaseError(
-                _("Choisissez un agent du service %(unit)s.") % {"unit": case.unit.name},
+                _("Choisissez un agent de ce service (%(unit)s).") % {"unit": case.unit.name},
                 field="to",
             )
         if case.referent_id == holder.pk:

@@ -519,7 +519,7 @@ class OpinionRequest(models.Model):
         indexes = [models.Index(fields=["organisation", "to_unit", "status"])]
 
     def __str__(self):
-        return _("Avis du service %(unit)s sur le dossier %(reference)s") % {
+        return _("Avis de %(unit)s sur le dossier %(reference)s") % {
             "unit": self.to_unit.name,
             "reference": self.case.reference,
         }

@@ -104,7 +104,7 @@ def test_an_agent_signs_in_with_a_code_and_takes_the_next_case_wcag_aa(
     page.get_by_role("button", name="Valider et me connecter").click()
 
     # The queue, in its fair order, and the next case.
-    expect(page.get_by_role("heading", name="File du service Service Éducation")).to_be_visible()
+    expect(page.get_by_role("heading", name="File : Service Éducation")).to_be_visible()
     check(page, found, "queue", theme)
     page.get_by_role("button", name="Prendre le dossier suivant").click()
     first = busy_unit["first"]

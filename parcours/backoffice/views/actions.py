@@ -333,7 +333,7 @@ def reroute(request, reference):
             messages.success(
                 request,
                 _(
-                    "Le dossier %(reference)s est transmis au service %(unit)s : il est dans "
+                    "Le dossier %(reference)s est transmis à %(unit)s : il est dans "
                     "sa file. L'usager en est informé."
                 )
                 % {"reference": case.reference, "unit": unit.name},
@@ -379,7 +379,7 @@ def ask_opinion(request, reference):
         else:
             messages.success(
                 request,
-                _("Votre demande d'avis est envoyée au service %(unit)s.")
+                _("Votre demande d'avis est envoyée à %(unit)s.")
                 % {"unit": form.cleaned_data["unit"].name},
             )
             return _back(case)

@@ -53,7 +53,7 @@ def opinion_detail(request, pk):
         else:
             messages.success(
                 request,
-                _("Votre avis est envoyé au service %(unit)s ; il rejoint l'historique du dossier.")
+                _("Votre avis est envoyé à %(unit)s ; il rejoint l'historique du dossier.")
                 % {"unit": opinion.from_unit.name},
             )
             return redirect("backoffice:opinions")
