@@ -14,8 +14,10 @@ INK = "#161616"
 SERIES = ("#000091", "#a4190b")
 GRID = "#767676"
 
-WIDTH, HEIGHT = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 56
+WIDTH, HEIGHT = 720, 316
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 72
+# About the width of a character at the charts' 13 px, to know when a label must wrap.
+CHAR_WIDTH = 6.6
 
 
 @dataclass
@@ -102,15 +104,40 @@ def _axes(maximum: float, percent: bool) -> SafeString:
 
 def _x_labels(labels: list[str], positions: list[float]) -> SafeString:
     every = max(1, -(-len(labels) // 7))
-    return format_html_join(
-        "",
-        '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
-        (
-            (f"{x:.1f}", HEIGHT - BOTTOM + 18, INK, label)
-            for i, (label, x) in enumerate(zip(labels, positions, strict=True))
-            if i % every == 0 or i == len(labels) - 1
-        ),
-    )
+    spacing = positions[1] - positions[0] if len(positions) > 1 else WIDTH - LEFT - RIGHT
+    room = spacing * every - 6
+    texts = []
+    for i, (label, x) in enumerate(zip(labels, positions, strict=True)):
+        if i % every and i != len(labels) - 1:
+            continue
+        lines = format_html_join(
+            "",
+            '<tspan x="{}" dy="{}">{}</tspan>',
+            (
+                (f"{x:.1f}", "1.15em" if n else "0", line)
+                for n, line in enumerate(_lines(label, room))
+            ),
+        )
+        texts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
+                f"{x:.1f}",
+                HEIGHT - BOTTOM + 18,
+                INK,
+                lines,
+            )
+        )
+    return mark_safe("".join(texts))  # noqa: S308 — each part is escaped by format_html
+
+
+def _lines(label: str, room: float) -> list[str]:
+    """A label on one line, or on two, cut at the space nearest its middle, when it is
+    wider than the room between two labels (it would run into its neighbours)."""
+    if len(label) * CHAR_WIDTH <= room or " " not in label:
+        return [label]
+    middle = len(label) / 2
+    cut = min((i for i, c in enumerate(label) if c == " "), key=lambda i: abs(i - middle))
+    return [label[:cut], label[cut + 1 :]]
 
 
 def _legend(series: list[Series], chart_id: str, *, bars: bool) -> SafeString:
