@@ -5,6 +5,9 @@ import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from parcours.organisations.enums import AgentRole
+from parcours.organisations.models import Agent
+
 from .decision_letters import LETTER_RELATED
 from .enums import CaseState, Transition
 from .models import Case, CaseEvent, Decision, Document
@@ -57,6 +60,33 @@ def last_information_request(case: Case) -> CaseEvent | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def with_senders(case: Case, documents) -> list[Document]:
+    """The documents, each with ``sent_by``: "person" (the person themself), "helper"
+    (someone else on their side: a helper under mandate), or "service" (an agent of the
+    administration, or registered by the service from a letter or an email)."""
+    documents = list(documents)
+    others = {d.uploaded_by_id for d in documents} - {case.person.user_id, None}
+    agents = (
+        set(
+            Agent.objects.filter(organisation_id=case.organisation_id, user_id__in=others)
+            .exclude(role=AgentRole.HELPER)
+            .values_list("user_id", flat=True)
+        )
+        if others
+        else set()
+    )
+    for document in documents:
+        uploader = document.uploaded_by_id
+        document.sent_by = (
+            "person"
+            if uploader is not None and uploader == case.person.user_id
+            else "service"
+            if uploader is None or uploader in agents
+            else "helper"
+        )
+    return documents
 
 
 def documents_of_case(case: Case) -> QuerySet[Document]:

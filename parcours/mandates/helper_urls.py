@@ -12,6 +12,11 @@ urlpatterns = [
     path("mandats/<int:pk>/demarches/<slug:slug>/", views.mandate_start, name="start"),
     path("mandats/<int:pk>/dossiers/<str:reference>/", views.case_detail, name="case"),
     path(
+        "mandats/<int:pk>/dossiers/<str:reference>/pieces/envoyer/",
+        views.case_documents,
+        name="case_documents",
+    ),
+    path(
         "mandats/<int:pk>/dossiers/<str:reference>/repondre/",
         views.case_answer,
         name="case_answer",

@@ -15,16 +15,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from parcours.cases import margins
 from parcours.cases import selectors as case_selectors
 from parcours.cases import services as case_services
 from parcours.cases.enums import CaseState, ProgressStep
 from parcours.cases.errors import CaseError
 from parcours.cases.models import Case
 from parcours.catalog.models import Procedure
+from parcours.portal.pieces import send_pieces_page
 from parcours.portal.space.forms import AnswerWithFilesForm
 
 from . import selectors, services
@@ -253,11 +256,31 @@ def case_detail(request, pk, reference):
             "case": case,
             "steps": ProgressStep.choices,
             "documents": case_selectors.documents_of_case(case),
+            "missing_documents": margins.missing_documents(case) if case.is_open else [],
             "events": case.events.filter(visible_to_citizen=True).select_related("actor"),
             "information_request": case_selectors.last_information_request(case)
             if case.state == CaseState.AWAITING_CITIZEN
             else None,
         },
+    )
+
+
+@never_cache
+@helper_required
+@require_http_methods(["GET", "POST"])
+def case_documents(request, pk, reference):
+    """The helper sends, for the person, the documents still expected (or any other
+    useful one) once the request is on its way, as the person would."""
+    mandate = _active_mandate(request, pk)
+    case = _mandated_case(request, mandate, reference)
+    return send_pieces_page(
+        request,
+        case,
+        template="helpers/case_documents.html",
+        here=reverse("helpers:case_documents", args=[mandate.pk, case.reference]),
+        case_url=reverse("helpers:case", args=[mandate.pk, case.reference]),
+        answer_url=reverse("helpers:case_answer", args=[mandate.pk, case.reference]),
+        mandate=mandate,
     )
 
 

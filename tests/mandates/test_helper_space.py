@@ -6,18 +6,21 @@ from http import HTTPStatus
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from parcours.cases import services as case_services
-from parcours.cases.enums import CaseState
-from parcours.cases.models import Case, CaseEvent
+from parcours.cases.enums import CaseState, EventKind
+from parcours.cases.models import Case, CaseEvent, Document
 from parcours.mandates import services
 from parcours.mandates.enums import ActKind
 from parcours.mandates.models import Mandate
 from tests.backoffice.conftest import verified
+from tests.cases.test_documents_service import PDF
+from tests.factories import rewrite_published_version
 
 from .conftest import make_mandate
 
@@ -193,6 +196,39 @@ def test_the_helper_answers_a_request_for_the_person(
     assert case.state == CaseState.IN_REVIEW
     resumed = case.events.get(transition="resume_review")
     assert resumed.data["on_behalf"]["helper"] == helper.display_name
+
+
+def test_the_helper_sends_a_missing_piece_for_the_person_and_the_person_sees_who_sent_it(
+    client, helper, mandate, procedure, citizen_a
+):
+    version = procedure.versions.get()
+    version.required_documents = [{"code": "domicile", "label": "Justificatif de domicile"}]
+    rewrite_published_version(version)
+    client.force_login(helper.user)
+    case = _file_case(client, mandate, procedure)
+    case_page = client.get(reverse("helpers:case", args=[mandate.pk, case.reference])).text
+    send = reverse("helpers:case_documents", args=[mandate.pk, case.reference])
+    assert "Justificatif de domicile" in case_page
+    assert f'href="{send}"' in case_page
+    assert "Envoyer des pièces pour" in client.get(send).text
+
+    response = client.post(
+        send, {"kind_code": "domicile", "file": SimpleUploadedFile("quittance.pdf", PDF)}
+    )
+
+    assert response.url == send
+    document = Document.objects.get(case=case, kind_code="domicile")
+    assert document.uploaded_by == helper.user
+    event = case.events.get(kind=EventKind.DOCUMENT_ADDED)
+    assert event.data["on_behalf"]["helper"] == helper.display_name
+    assert (
+        "Pièces demandées pas encore reçues"
+        not in client.get(reverse("helpers:case", args=[mandate.pk, case.reference])).text
+    )
+    # The person sees the piece, sent by their helper.
+    client.force_login(citizen_a.user)
+    page = client.get(reverse("portal:case", args=[case.reference])).text
+    assert "envoyé par votre aidant le" in page
 
 
 def test_revocation_takes_effect_on_the_helpers_very_next_request(

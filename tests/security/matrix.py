@@ -258,6 +258,10 @@ RULES: dict[str, Rule] = {
         MANDATED_HELPER,
         kwargs=lambda w: {"pk": w["mandate"].pk, "reference": w["mandated"].reference},
     ),
+    "helpers:case_documents": Rule(
+        MANDATED_HELPER,
+        kwargs=lambda w: {"pk": w["mandate"].pk, "reference": w["mandated"].reference},
+    ),
     "mandates:mine": Rule(SIGNED_IN),
     "mandates:revoke": Rule(CITIZEN_A, kwargs=mandate, method="post"),
     # --- Life events and journeys: citizen A's journey, coordinated by unit 1 -----------

@@ -5,21 +5,20 @@ Only the person who filed the case acts here (agents act in the back-office), an
 every change goes through the case services.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from parcours.cases import margins, services
 from parcours.cases import selectors as case_selectors
+from parcours.cases import services
 from parcours.cases.enums import CaseState
 from parcours.cases.errors import CaseError
-from parcours.notifications.services import notify_document_received
-from parcours.portal.pieces import ACCEPTED_FILES, pieces_of_case
+from parcours.portal.pieces import send_pieces_page
 
 from .forms import AnswerWithFilesForm, WithdrawForm
 
@@ -110,54 +109,14 @@ def answer(request, reference):
 @login_required
 @require_http_methods(["GET", "POST"])
 def send_documents(request, reference):
-    """The documents still expected, or any other useful one, sent once the request is
-    on its way: piece by piece, each file on its own, so that a refused file loses
-    nothing else. The service sees each in the case's history and is told by email."""
+    """The documents still expected, or any other useful one, sent by the person once
+    the request is on its way (``portal.pieces.send_pieces_page``)."""
     case = get_object_or_404(case_selectors.own_case_for_reference(request.user, reference))
-    if case.state == CaseState.AWAITING_CITIZEN:
-        # The answer sends the files with it and starts the review again.
-        messages.info(
-            request,
-            _(
-                "Nous attendons votre réponse : joignez vos pièces à cette réponse, c'est elle "
-                "qui relance l'examen de votre dossier."
-            ),
-        )
-        return redirect("portal:case_answer", reference=case.reference)
-    if not case.is_open:
-        messages.info(request, _("Ce dossier est clos : vous ne pouvez plus y joindre de pièce."))
-        return redirect("portal:case", reference=case.reference)
-    error = None
-    if request.method == "POST":
-        kind_code = request.POST.get("kind_code", "")
-        try:
-            with transaction.atomic():
-                document = services.document_add(
-                    case=case,
-                    by=request.user,
-                    upload=request.FILES.get("file"),
-                    kind_code=kind_code,
-                )
-                notify_document_received(document)
-        except CaseError as refused:
-            error = {"code": kind_code, "message": refused.message}
-        else:
-            messages.success(
-                request,
-                _("Le fichier « %(name)s » est transmis au service qui examine votre demande.")
-                % {"name": document.original_name},
-            )
-            return redirect("portal:case_send_documents", reference=case.reference)
-    pieces = pieces_of_case(case, error=error, waived=margins.waived_codes(case))
-    return render(
+    return send_pieces_page(
         request,
-        "portal/space/documents.html",
-        {
-            "case": case,
-            "pieces": pieces,
-            "refused": next((piece for piece in pieces if piece["error"]), None),
-            "unplaced": error["message"] if error and not any(p["error"] for p in pieces) else "",
-            "accept": ACCEPTED_FILES,
-            "max_size": services.size_label(settings.PARCOURS_UPLOAD_MAX_BYTES),
-        },
+        case,
+        template="portal/space/documents.html",
+        here=reverse("portal:case_send_documents", args=[case.reference]),
+        case_url=reverse("portal:case", args=[case.reference]),
+        answer_url=reverse("portal:case_answer", args=[case.reference]),
     )
