@@ -62,12 +62,13 @@ def last_information_request(case: Case) -> CaseEvent | None:
     )
 
 
-def with_senders(case: Case, documents) -> list[Document]:
-    """The documents, each with ``sent_by``: "person" (the person themself), "helper"
-    (someone else on their side: a helper under mandate), or "service" (an agent of the
-    administration, or registered by the service from a letter or an email)."""
+def with_senders(case: Case, documents, *, viewer_id: int | None) -> list[Document]:
+    """The documents, each with ``sent_by`` as the viewer reads it: "you", "person"
+    (the person whose case it is), "helper" (someone else on their side: a helper under
+    mandate) or "service" (an agent of the administration, or registered by the service
+    from a letter or an email)."""
     documents = list(documents)
-    others = {d.uploaded_by_id for d in documents} - {case.person.user_id, None}
+    others = {d.uploaded_by_id for d in documents} - {case.person.user_id, viewer_id, None}
     agents = (
         set(
             Agent.objects.filter(organisation_id=case.organisation_id, user_id__in=others)
@@ -79,13 +80,14 @@ def with_senders(case: Case, documents) -> list[Document]:
     )
     for document in documents:
         uploader = document.uploaded_by_id
-        document.sent_by = (
-            "person"
-            if uploader is not None and uploader == case.person.user_id
-            else "service"
-            if uploader is None or uploader in agents
-            else "helper"
-        )
+        if uploader is not None and uploader == viewer_id:
+            document.sent_by = "you"
+        elif uploader is not None and uploader == case.person.user_id:
+            document.sent_by = "person"
+        elif uploader is None or uploader in agents:
+            document.sent_by = "service"
+        else:
+            document.sent_by = "helper"
     return documents
 
 

@@ -19,13 +19,20 @@ ACCEPTED_FILES = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
 
 
 def pieces_of_case(
-    case: Case, *, error: dict | None = None, waived: frozenset[str] | set[str] = frozenset()
+    case: Case,
+    *,
+    error: dict | None = None,
+    waived: frozenset[str] | set[str] = frozenset(),
+    viewer_id: int | None = None,
 ) -> list[dict]:
     """Each document the procedure asks for (less the ``waived`` ones) with the files
     given for it, then "another document". ``error``: the refusal of the last file sent,
-    ``{"code", "message"}``, shown next to its piece."""
+    ``{"code", "message"}``, shown next to its piece; ``viewer_id``: who reads the page
+    (each file says who sent it: ``cases.selectors.with_senders``)."""
     documents = case_selectors.with_senders(
-        case, case_selectors.documents_of_case(case).select_related("source__case")
+        case,
+        case_selectors.documents_of_case(case).select_related("source__case"),
+        viewer_id=viewer_id,
     )
     required = [
         {
@@ -113,7 +120,9 @@ def send_pieces_page(
                 % {"name": document.original_name},
             )
             return redirect(here)
-    pieces = pieces_of_case(case, error=error, waived=margins.waived_codes(case))
+    pieces = pieces_of_case(
+        case, error=error, waived=margins.waived_codes(case), viewer_id=request.user.pk
+    )
     return render(
         request,
         template,

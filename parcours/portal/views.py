@@ -92,7 +92,9 @@ def case_detail(request, reference):
             "letters": [(decision, _stored_size(decision.letter_pdf)) for decision in decisions]
             if case.person.user_id == request.user.pk
             else [],
-            "documents": case_selectors.with_senders(case, case_selectors.documents_of_case(case)),
+            "documents": case_selectors.with_senders(
+                case, case_selectors.documents_of_case(case), viewer_id=request.user.pk
+            ),
             # The procedure's documents still expected, less those the service waived.
             "missing_documents": margins.missing_documents(case) if case.is_open else [],
             "waived_documents": margins.waived_documents(case),

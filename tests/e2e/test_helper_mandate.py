@@ -1,7 +1,7 @@
 """A helper (aidant) and the person they help, in a real browser (Debian's chromium),
 JavaScript off: the helper creates a mandate with the person present (signed on
 screen: name typed and box ticked), files a case for the person through the portal's
-own apply flow; the person then sees the mandate and what was done for them, and
+own apply flow and sends a document for them afterwards; the person then sees the mandate and what was done for them, and
 revokes it; the helper's very next request is refused with a clear message. axe checks
 WCAG 2.1 A and AA on every page visited, and a screenshot of each goes to ``var/e2e/``.
 """
@@ -20,6 +20,7 @@ from parcours.cases.enums import CaseState
 from parcours.cases.models import Case
 from parcours.mandates.models import Mandate
 from tests.browser_support import BROWSER_MARKS, WCAG_AA, describe, sign_in
+from tests.cases.test_documents_service import PDF
 from tests.factories import PersonFactory, ProcedureFactory
 
 pytestmark = BROWSER_MARKS
@@ -55,7 +56,7 @@ def procedures(transactional_db, unit_1):
 
 @pytest.mark.parametrize("theme", ["neutral", "dsfr"])
 def test_a_helper_acts_under_a_mandate_until_the_person_revokes_it(
-    live_server, settings, browser, procedures, helper, organisation, theme
+    live_server, settings, browser, procedures, helper, organisation, theme, tmp_path
 ):
     settings.PARCOURS_BASE_URL = live_server.url
     settings.PARCOURS_THEME = theme
@@ -125,6 +126,20 @@ def test_a_helper_acts_under_a_mandate_until_the_person_revokes_it(
     assert case.person == person
     expect(page.get_by_text("Fait par").first).to_be_visible()
     visit(page, "06-helper-case")
+    # A document sent for the person afterwards, as the person would.
+    page.get_by_role("link", name="Envoyer une autre pièce").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Envoyer des pièces pour Jeanne Lambert"
+    )
+    scan = tmp_path / "attestation.pdf"
+    scan.write_bytes(PDF)
+    page.get_by_label("Fichier pour « Autre pièce »").set_input_files(str(scan))
+    page.get_by_role("button", name="Envoyer ce fichier pour « Autre pièce »").click()
+    expect(
+        page.get_by_text("Le fichier « attestation.pdf » est transmis au service")
+    ).to_be_visible()
+    visit(page, "06b-helper-pieces")
+    assert case.documents.get().original_name == "attestation.pdf"
 
     # 3. The person sees the mandate, the acts done for them, and revokes it.
     person_context = browser.new_context(java_script_enabled=False, locale="fr-FR")
@@ -148,6 +163,6 @@ def test_a_helper_acts_under_a_mandate_until_the_person_revokes_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("Vous ne pouvez pas agir ici")
     expect(page.get_by_text(re.compile("Jeanne Lambert a révoqué ce mandat"))).to_be_visible()
     visit(page, "10-helper-denied")
-    assert len(checked) == 10
+    assert len(checked) == 11
     helper_context.close()
     person_context.close()

@@ -228,7 +228,7 @@ def test_the_helper_sends_a_missing_piece_for_the_person_and_the_person_sees_who
     # The person sees the piece, sent by their helper.
     client.force_login(citizen_a.user)
     page = client.get(reverse("portal:case", args=[case.reference])).text
-    assert "envoyé par votre aidant le" in page
+    assert "envoyé par un aidant le" in page
 
 
 def test_revocation_takes_effect_on_the_helpers_very_next_request(

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parcours.cases import margins, services
+from parcours.cases import selectors as case_selectors
 from parcours.cases.enums import CaseState, EventKind
 from parcours.cases.models import CaseEvent, Document
 from parcours.outbox.services import deliver_due
@@ -389,3 +390,29 @@ def test_the_service_is_told_of_a_piece_sent(
         {"kind_code": "identite", "file": SimpleUploadedFile("carte.pdf", WINDOWS_EXE)},
     )
     assert deliver_due() == 0
+
+
+def test_each_file_says_who_sent_it_as_the_viewer_reads_it(citizen_a, agent_1, helper, submitted):
+    for name in ["agent.pdf", "aidant.pdf", "courrier.pdf"]:
+        services.document_add(
+            case=submitted, by=citizen_a.user, upload=SimpleUploadedFile(name, PDF)
+        )
+    Document.objects.filter(original_name="agent.pdf").update(uploaded_by=agent_1.user)
+    Document.objects.filter(original_name="aidant.pdf").update(uploaded_by=helper.user)
+    Document.objects.filter(original_name="courrier.pdf").update(uploaded_by=None)
+    documents = Document.objects.filter(case=submitted).order_by("pk")
+
+    def senders(viewer):
+        return {
+            d.original_name: d.sent_by
+            for d in case_selectors.with_senders(submitted, documents, viewer_id=viewer.pk)
+        }
+
+    assert senders(citizen_a.user) == {
+        "avis-impot.pdf": "you",
+        "agent.pdf": "service",
+        "aidant.pdf": "helper",
+        "courrier.pdf": "service",
+    }
+    assert senders(helper.user)["aidant.pdf"] == "you"
+    assert senders(helper.user)["avis-impot.pdf"] == "person"
