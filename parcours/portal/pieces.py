@@ -1,5 +1,6 @@
 """The supporting documents of a case as its pages show them, piece by piece: while
-the request is prepared (``portal.apply``) and once it is sent (``portal.space``)."""
+the request is prepared (``portal.apply``) and once it is sent, by the person
+(``portal.space``) or their helper under mandate (``mandates``)."""
 
 from django.conf import settings
 from django.contrib import messages
