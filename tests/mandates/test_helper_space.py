@@ -210,7 +210,10 @@ def test_the_helper_sends_a_missing_piece_for_the_person_and_the_person_sees_who
     send = reverse("helpers:case_documents", args=[mandate.pk, case.reference])
     assert "Justificatif de domicile" in case_page
     assert f'href="{send}"' in case_page
-    assert "Envoyer des pièces pour" in client.get(send).text
+    page = client.get(send).text
+    assert "Envoyer des pièces pour" in page
+    assert "la personne le retrouve dans son dossier" in page
+    assert "votre dossier" not in page
 
     response = client.post(
         send, {"kind_code": "domicile", "file": SimpleUploadedFile("quittance.pdf", PDF)}

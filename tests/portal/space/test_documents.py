@@ -379,6 +379,7 @@ def test_the_service_is_told_of_a_piece_sent(
     assert sorted(email.to) == sorted({submitted.unit.email, agent_1.user.email})
     assert email.subject == f"Dossier {submitted.reference} : l'usager a envoyé une pièce"
     assert f"{citizen_a.full_name} a envoyé une pièce pour sa demande" in email.body
+    assert f"(dossier n° {submitted.reference}) le 2 mars 2026 à 11:00." in email.body
     assert "Pièce : Justificatif de domicile" in email.body
     assert "Fichier : facture-edf.pdf (PDF," in email.body
     assert reverse("backoffice:case", args=[submitted.reference]) in email.body
