@@ -31,7 +31,8 @@ def _visit(context, url: str) -> list[str]:
         ),
     )
     page.goto(url)
-    page.wait_for_load_state("networkidle")
+    # Every request the page makes, finished: on a loaded machine that may take a while.
+    page.wait_for_load_state("networkidle", timeout=90_000)
     found = page.evaluate("window.__csp") + console
     page.close()
     return found

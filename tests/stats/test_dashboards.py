@@ -98,14 +98,26 @@ def test_an_unknown_chart_is_not_found(client, manager, computed):
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
-def test_the_load_lists_agents_by_name_with_their_cases(client, manager, agent_1, computed):
+def test_the_load_lists_agents_by_name_with_their_cases(client, manager, agent_1, computed, unit_1):
     from parcours.cases.models import Case
+    from parcours.organisations.permissions import holders_of
 
     Case.objects.filter(state="in_review").update(referent=agent_1)
+    # Names chosen, not drawn: by family name (which may have several words), then given name.
+    names = [
+        ("Martin", "Claire"),
+        ("Dos Santos", "Françoise"),
+        ("Martin", "Bruno"),
+        ("Aubry", "Léo"),
+    ]
+    members = list(holders_of(unit_1).select_related("user"))
+    for member, (last, first) in zip(members, names, strict=False):
+        member.user.last_name, member.user.first_name = last, first
+        member.user.save(update_fields=["last_name", "first_name"])
     verified(client, manager.user)
     response = client.get(reverse("stats:load"))
     (entry,) = response.context["units"]
-    held = {m.display_name: (m.held, m.overdue) for m in entry["members"]}
-    assert held[agent_1.display_name] == (1, 1)
-    names = [m.display_name for m in entry["members"]]
-    assert names == sorted(names, key=lambda n: n.split()[-1])
+    held = {m.pk: (m.held, m.overdue) for m in entry["members"]}
+    assert held[agent_1.pk] == (1, 1)
+    expected = sorted(names[: len(members)])
+    assert [(m.user.last_name, m.user.first_name) for m in entry["members"]] == expected
