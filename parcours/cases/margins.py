@@ -72,11 +72,11 @@ def piece_labels(case: Case) -> dict[str, str]:
     """What each document of the case was given for, by ``kind_code``: the procedure's
     documents and the form's file questions; "" is any other document."""
     version = case.procedure_version
+    file_questions = file_field_names(version.form_definition)
     labels = {
         field["name"]: field.get("label") or field["name"]
         for field in (version.form_definition or {}).get("fields", [])
-        if isinstance(field, dict)
-        and field.get("name") in file_field_names(version.form_definition)
+        if isinstance(field, dict) and field.get("name") in file_questions
     }
     labels.update(
         {

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from parcours.cases.enums import CITIZEN_LABELS, Transition
+from parcours.cases.margins import piece_labels
 from parcours.cases.models import CaseCorrection, CaseEvent, Document
 
 # Messages the person receives whatever their preferences, when we have their address:
@@ -217,14 +218,10 @@ class DocumentReceivedUnitNotification(UnitCaseNotification):
         self.case = document.case
 
     def context(self) -> dict:
-        labels = {
-            piece.get("code"): piece.get("label", "")
-            for piece in self.case.procedure_version.required_documents or []
-            if isinstance(piece, dict)
-        }
+        kind_code = self.document.kind_code
         return {
             "document": self.document,
-            "piece": labels.get(self.document.kind_code, "") if self.document.kind_code else "",
+            "piece": piece_labels(self.case).get(kind_code, "") if kind_code else "",
             "case": self.case,
             "person": self.case.person,
             "unit": self.case.unit,
